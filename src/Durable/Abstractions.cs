@@ -18,7 +18,7 @@ public interface IDurableDecider<TState, TCommand, TEvent>
 
     Decision<TEvent> Decide(TState state, TCommand command);
 
-    TState Evolve(TState state, TEvent @event);
+    TState Evolve(TState state, TEvent change);
 
     /// <summary>The timers this state waits for. A wake-up is applied only while its (key, due) is listed.</summary>
     IReadOnlyList<DurableTimer> Timers(TState state);
@@ -33,7 +33,7 @@ public interface IDurableDecider<TState, TCommand, TEvent>
     TCommand OnActivityCompleted(ActivityRequest activity, string result, DateTimeOffset now);
 
     /// <summary>The command that records an activity that exhausted its retries (it went to the poison queue).</summary>
-    TCommand OnActivityPoisoned(ActivityRequest activity, string error, DateTimeOffset now);
+    TCommand OnActivityPoisoned(ActivityRequest activity, string failure, DateTimeOffset now);
 }
 
 /// <summary>The outcome of <see cref="IDurableDecider{TState,TCommand,TEvent}.Decide"/>.</summary>
