@@ -1,0 +1,86 @@
+namespace UrgeShipment.Domain;
+
+/// <summary>The decider's answer: events to append, or an expected refusal (a value, never an exception).</summary>
+public abstract record Decision
+{
+    private Decision()
+    {
+    }
+
+    /// <summary>The command applies: append these events (possibly a single <see cref="EventIgnored"/>).</summary>
+    public sealed record Accepted(IReadOnlyList<TicketEvent> Events) : Decision;
+
+    /// <summary>The command is refused with a stable <see cref="Code"/> (see <see cref="RejectionCodes"/>); nothing changes.</summary>
+    public sealed record Rejected(string Code, string Detail) : Decision;
+}
+
+/// <summary>Stable refusal codes, mapped once to problem details by the host.</summary>
+public static class RejectionCodes
+{
+    public const string NoTicket = "no_ticket";
+    public const string InvalidState = "invalid_state";
+    public const string AlreadyReplied = "already_replied";
+    public const string ReplyWindowClosed = "reply_window_closed";
+    public const string DelayOutOfRange = "delay_out_of_range";
+    public const string PlanRequired = "plan_required";
+    public const string EvidenceRequired = "evidence_required";
+    public const string ReasonRequired = "reason_required";
+    public const string ReplyIdRequired = "reply_id_required";
+    public const string OccurredInFuture = "occurred_in_future";
+    public const string UnknownSku = "unknown_sku";
+    public const string InvalidQuantity = "invalid_quantity";
+    public const string InvalidAmount = "invalid_amount";
+    public const string OrderMismatch = "order_mismatch";
+    public const string DeadlineNotDue = "deadline_not_due";
+    public const string UnknownWorkItem = "unknown_work_item";
+    public const string OperatorRequired = "operator_required";
+}
+
+/// <summary>Reasons of <see cref="EventIgnored"/>: recorded, no effect.</summary>
+public static class IgnoredReasons
+{
+    public const string NoTicket = "no_ticket";
+    public const string TicketCompleted = "ticket_completed";
+    public const string Duplicate = "duplicate";
+    public const string NotApplicableInState = "not_applicable_in_state";
+    public const string StaleDeadline = "stale_deadline";
+}
+
+/// <summary>Reasons of <see cref="FlaggedForReview"/> and <see cref="TicketEscalated"/>.</summary>
+public static class ReviewReasons
+{
+    public const string InTimeShipmentAfterLapse = "in_time_shipment_after_lapse";
+    public const string InTimeAfterSaleAfterLapse = "in_time_after_sale_after_lapse";
+    public const string InTimePlanAnswerAfterLapse = "in_time_plan_answer_after_lapse";
+    public const string WorkFailedPrefix = "work_failed:";
+
+    public const string ReplyLapsed = "reply_lapsed";
+    public const string ShipByLapsed = "ship_by_lapsed";
+    public const string PlanRejected = "plan_rejected";
+    public const string CannotShip = "cannot_ship";
+    public const string ComplaintFiled = "complaint_filed";
+}
+
+/// <summary>Notice templates the host renders (zh-CN default, en available; PDD's tone).</summary>
+public static class NoticeTemplates
+{
+    /// <summary>Seller: a ticket opened (orderId, replyBy).</summary>
+    public const string TicketOpened = "ticket_opened";
+
+    /// <summary>Buyer chat card: the seller's new ship time (orderId, shipBy).</summary>
+    public const string SellerPlanDelay = "seller_plan_delay";
+
+    /// <summary>Buyer chat card: the seller's negotiated plan (orderId, plan, confirmBy).</summary>
+    public const string SellerPlanNegotiate = "seller_plan_negotiate";
+
+    /// <summary>Buyer chat card: the seller cannot ship (orderId, reason).</summary>
+    public const string SellerCannotShip = "seller_cannot_ship";
+
+    /// <summary>Buyer chat card: compensation granted (orderId, kind, amount, currency).</summary>
+    public const string CompensationGranted = "compensation_granted";
+
+    public const string TicketOpenedKey = "ticket_opened";
+    public const string SellerReplyKey = "seller_reply";
+
+    public static string CompensationKey(CompensationKind kind) => $"compensation_granted:{kind.WireName()}";
+}

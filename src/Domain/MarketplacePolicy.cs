@@ -1,0 +1,126 @@
+namespace UrgeShipment.Domain;
+
+/// <summary>
+/// Every number and every marketplace difference in RULES.md, as data, versioned per marketplace.
+/// A ticket keeps the version it opened under. Settings marked (chosen) are readings we chose where the
+/// sources are silent, each one protecting the buyer.
+/// </summary>
+public sealed record MarketplacePolicy
+{
+    /// <summary>Marketplace id: <c>xiaohongshu</c>, <c>taobao</c>, <c>tmall</c>, <c>pinduoduo</c>, …</summary>
+    public required string Marketplace { get; init; }
+
+    /// <summary>Version label, e.g. <c>XHS-2024</c>.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Tickets opened at or after this instant use this version (the latest one that is effective).</summary>
+    public required DateTimeOffset EffectiveFrom { get; init; }
+
+    /// <summary>The seller's reply window after a ticket opens (24 h).</summary>
+    public required TimeSpan ReplyWindow { get; init; }
+
+    /// <summary>How long the buyer has to confirm a negotiated plan (24 h).</summary>
+    public required TimeSpan BuyerConfirmationWindow { get; init; }
+
+    /// <summary>A delay reply's shipBy may be at most this far after the reply (5 days).</summary>
+    public required TimeSpan MaxDelay { get; init; }
+
+    /// <summary>Promised ship time when the order gives none: paid time + this (48 h, XHS-DELAY).</summary>
+    public required TimeSpan DefaultShipWindow { get; init; }
+
+    /// <summary>A deadline lapses only at due + grace, to absorb webhook delay (120 s).</summary>
+    public required TimeSpan LapseGrace { get; init; }
+
+    /// <summary>An occurredAt more than this after now is rejected (300 s).</summary>
+    public required TimeSpan MaxFutureSkew { get; init; }
+
+    /// <summary>Whether an opened after-sale or only a completed refund completes a ticket.</summary>
+    public required AfterSaleCompletion AfterSaleCompletion { get; init; }
+
+    /// <summary>What happens when the reply deadline lapses. XHS: compensate (chosen, XHS-DELAY); TB/Tmall/PDD: escalate (TB-2022).</summary>
+    public required Consequence ReplyLapse { get; init; }
+
+    /// <summary>What happens when a delay reply's shipBy lapses. XHS: compensate (XHS-2024); others: escalate (chosen).</summary>
+    public required Consequence ShipByLapse { get; init; }
+
+    /// <summary>What happens when the buyer rejects a negotiated plan. XHS: compensate; others: escalate (TB-2022).</summary>
+    public required Consequence PlanRejection { get; init; }
+
+    /// <summary>What a <c>cannot_ship</c> reply leads to. XHS: compensate; others: escalate (chosen).</summary>
+    public required Consequence CannotShip { get; init; }
+
+    /// <summary>Custom-made goods open no ticket (TB-2022).</summary>
+    public required bool ExcludeCustomCategory { get; init; }
+
+    /// <summary>Virtual goods open no ticket (TB-2022).</summary>
+    public required bool ExcludeVirtualCategory { get; init; }
+
+    /// <summary>Presale orders (deposit or full) open no ticket (TB-2022).</summary>
+    public required bool ExcludePresale { get; init; }
+
+    /// <summary>Exempt buyer or ship-from regions open no ticket (TB-2022).</summary>
+    public required bool HonourExemptRegion { get; init; }
+
+    /// <summary>Out-of-stock and late-shipment auto-compensation (XHS-2024: 5%, ¥5–¥100).</summary>
+    public required CompensationScale AutoCompensation { get; init; }
+
+    /// <summary>Complaint compensation when a complaint is upheld and the platform states no amount (XHS-2024: 30%, ¥5–¥100).</summary>
+    public required CompensationScale ComplaintCompensation { get; init; }
+
+    /// <summary>The complaint formula pays only the top-up over auto-compensation already paid on the ticket (XHS-2024).</summary>
+    public required bool ComplaintNetOfAutoCompensation { get; init; }
+
+    /// <summary>A complaint resolution still applies on a completed ticket (XHS-2024: "valid on a completed XHS ticket").</summary>
+    public required bool ComplaintAppliesAfterCompletion { get; init; }
+
+    /// <summary>Seller reminders this long before the active deadline (4 h, 1 h).</summary>
+    public required IReadOnlyList<TimeSpan> ReminderLeadTimes { get; init; }
+
+    /// <summary>At most this many reminders per seller account per day (10, TB-2022).</summary>
+    public required int ReminderDailyCapPerAccount { get; init; }
+
+    /// <summary>Violation points for the first ticket that ends in compensation (2, XHS-DELAY).</summary>
+    public required int FirstViolationPoints { get; init; }
+
+    /// <summary>Violation points for each further one within <see cref="RepeatViolationWindow"/> of the previous (4, XHS-DELAY).</summary>
+    public required int RepeatViolationPoints { get; init; }
+
+    /// <summary>The window for a repeat violation (30 days, XHS-DELAY).</summary>
+    public required TimeSpan RepeatViolationWindow { get; init; }
+
+    /// <summary>Two-week on-time shipping rate below which a shop gets general points; null = not configured (no source gives the number).</summary>
+    public decimal? OnTimeRateThreshold { get; init; }
+
+    /// <summary>General violation points for a cycle below <see cref="OnTimeRateThreshold"/> (5, XHS-OVERDUE).</summary>
+    public int OnTimeGeneralPoints { get; init; } = 5;
+
+    /// <summary>More than this many packages in a cycle … (20, XHS-OVERDUE).</summary>
+    public int OnTimeSeriousMinPackages { get; init; } = 20;
+
+    /// <summary>… and an on-time rate below this → serious points (0.50, XHS-OVERDUE).</summary>
+    public decimal OnTimeSeriousRate { get; init; } = 0.50m;
+
+    /// <summary>Serious violation points (5, XHS-OVERDUE).</summary>
+    public int OnTimeSeriousPoints { get; init; } = 5;
+
+    /// <summary>
+    /// (chosen) Every escalation to platform intervention files a complaint on the buyer's behalf, not only a
+    /// lapsed reply (TB-2022): intervention ends only with a complaint resolution, so one must exist.
+    /// </summary>
+    public bool FileComplaintOnEscalation { get; init; }
+
+    /// <summary>(chosen) A buyer complaint filed while the ticket is open escalates it to platform intervention at once.</summary>
+    public bool ComplaintEscalatesOpenTicket { get; init; } = true;
+
+    /// <summary>(chosen) An upheld complaint resolution that arrives while the ticket awaits the seller or buyer applies at once (compensation, completed).</summary>
+    public bool UpheldComplaintCompletesOpenTicket { get; init; } = true;
+
+    /// <summary>(chosen) A fact proving in-time action that arrives after the lapse was committed is recorded and flags the ticket for review (the lapse stands).</summary>
+    public bool FlagInTimeProofAfterLapse { get; init; } = true;
+
+    /// <summary>(as written: false) Cap any compensation at the amount actually paid. RULES.md: the minimum applies even above the paid amount.</summary>
+    public bool CapCompensationAtPaidAmount { get; init; }
+
+    /// <summary>(chosen) A shipment whose occurredAt is after the active deadline is recorded but does not complete the ticket; the lapse decides.</summary>
+    public bool LateFactsAwaitLapse { get; init; } = true;
+}
