@@ -375,15 +375,12 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         }
     }
 
-    /// <summary>Calls every projection with every instance's committed state.</summary>
+    /// <summary>Calls every projection with every instance's committed state (a failing projection is logged and counted; the rebuild goes on).</summary>
     public async Task RebuildProjectionsAsync(CancellationToken ct)
     {
         await foreach (var snapshot in ListInstancesAsync(ct).ConfigureAwait(false))
         {
-            foreach (var projection in _projections)
-            {
-                await projection.ProjectAsync(snapshot.InstanceId, snapshot.Version, snapshot.State, ct).ConfigureAwait(false);
-            }
+            await ProjectAsync(snapshot.InstanceId, snapshot.Version, snapshot.State, ct).ConfigureAwait(false);
         }
     }
 

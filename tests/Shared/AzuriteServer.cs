@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
+#pragma warning disable CA1716 // The namespace name is fixed: other test projects compile this file and use it.
 namespace UrgeShipment.Tests.Shared;
+#pragma warning restore CA1716
 
 /// <summary>
 /// A real Azurite (from <c>node_modules/.bin/azurite</c>) on loopback ports chosen by the OS, with its own
