@@ -49,6 +49,12 @@ public sealed record ResolveComplaint(bool Upheld, Money? Amount, DateTimeOffset
 /// <summary>Sent by the timer: lapses the deadline only when Now ≥ DueAt + grace and it is still the active one.</summary>
 public sealed record LapseDeadline(DeadlineKind Kind, DateTimeOffset DueAt, DateTimeOffset Now) : TicketCommand(Now);
 
+/// <summary>
+/// The platform upheld the shop's force-majeure appeal, filed at <paramref name="FiledAt"/> (XHS-DELAY): within the
+/// policy's working days of the violation, with evidence. Reverses points and compensation not yet settled.
+/// </summary>
+public sealed record UpholdAppeal(ForceMajeure Cause, IReadOnlyList<string> Evidence, DateTimeOffset FiledAt, string Operator, DateTimeOffset Now) : TicketCommand(Now);
+
 /// <summary>The settlement activity paid the compensation with this key.</summary>
 public sealed record RecordCompensationSettled(string IdempotencyKey, DateTimeOffset Now) : TicketCommand(Now);
 

@@ -34,6 +34,7 @@ public static class RejectionCodes
     public const string DeadlineNotDue = "deadline_not_due";
     public const string UnknownWorkItem = "unknown_work_item";
     public const string OperatorRequired = "operator_required";
+    public const string AppealWindowClosed = "appeal_window_closed";
 }
 
 /// <summary>Reasons of <see cref="EventIgnored"/>: recorded, no effect.</summary>
@@ -53,6 +54,7 @@ public static class ReviewReasons
     public const string InTimeAfterSaleAfterLapse = "in_time_after_sale_after_lapse";
     public const string InTimePlanAnswerAfterLapse = "in_time_plan_answer_after_lapse";
     public const string WorkFailedPrefix = "work_failed:";
+    public const string SettledAfterReversal = "settled_after_reversal";
 
     public const string ReplyLapsed = "reply_lapsed";
     public const string ShipByLapsed = "ship_by_lapsed";

@@ -61,5 +61,8 @@ public sealed record WorkFailed(string Key, string Failure, DateTimeOffset At) :
 /// <summary>An operator put a failed work item back to pending.</summary>
 public sealed record WorkRetried(string Key, string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
 
+/// <summary>A force-majeure appeal was upheld; <paramref name="ReversedKeys"/> are the compensations it reversed.</summary>
+public sealed record AppealUpheld(ForceMajeure Cause, IReadOnlyList<string> Evidence, DateTimeOffset FiledAt, string Operator, IReadOnlyList<string> ReversedKeys, DateTimeOffset At) : TicketEvent(At);
+
 /// <summary>A fact recorded with no effect: <paramref name="Reason"/> is <c>no_ticket</c>, <c>ticket_completed</c>, <c>duplicate</c>, <c>not_applicable_in_state</c>, <c>stale_deadline</c>.</summary>
 public sealed record EventIgnored(string Reason, string Command, DateTimeOffset At) : TicketEvent(At);

@@ -215,6 +215,9 @@ public static class MarketplacePolicies
                 FlagInTimeProofAfterLapse = Flag("flagInTimeProofAfterLapse", true),
                 CapCompensationAtPaidAmount = Flag("capCompensationAtPaidAmount", false),
                 LateFactsAwaitLapse = Flag("lateFactsAwaitLapse", true),
+                AppealWindowWorkingDays = Count("appealWindowWorkingDays", 7),
+                LocalUtcOffset = Offset("localUtcOffset"),
+                AppealReversesOnlyLateShipment = Flag("appealReversesOnlyLateShipment", true),
             };
 
             foreach (var property in root.EnumerateObject())
@@ -307,6 +310,23 @@ public static class MarketplacePolicies
             }
 
             return duration;
+        }
+
+        private TimeSpan Offset(string name)
+        {
+            if (Field(name) is not { } value)
+            {
+                return TimeSpan.FromHours(8);
+            }
+
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (text is null
+                || !DateTimeOffset.TryParse($"2000-01-01T00:00:00{text}", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                throw new PolicyFieldException(name, "must be a UTC offset, e.g. \"+08:00\"");
+            }
+
+            return parsed.Offset;
         }
 
         private IReadOnlyList<TimeSpan> Durations(string name, IReadOnlyList<TimeSpan> fallback)

@@ -103,6 +103,15 @@ public sealed record MarketplacePolicy
     /// <summary>Serious violation points (5, XHS-OVERDUE).</summary>
     public int OnTimeSeriousPoints { get; init; } = 5;
 
+    /// <summary>An appeal must be filed within this many working days (Mon–Fri, local) of the violation (7, XHS-DELAY).</summary>
+    public int AppealWindowWorkingDays { get; init; } = 7;
+
+    /// <summary>The shop's local offset for working days (default Asia/Shanghai, +08:00; China has no DST).</summary>
+    public TimeSpan LocalUtcOffset { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>(chosen) An upheld appeal reverses only unsettled late-shipment compensation; out-of-stock and complaint compensation stand.</summary>
+    public bool AppealReversesOnlyLateShipment { get; init; } = true;
+
     /// <summary>
     /// (chosen) Every escalation to platform intervention files a complaint on the buyer's behalf, not only a
     /// lapsed reply (TB-2022): intervention ends only with a complaint resolution, so one must exist.

@@ -1,7 +1,7 @@
 namespace UrgeShipment.Domain;
 
-/// <summary>A ticket of a shop that ended in compensation, and when.</summary>
-public sealed record CompensatedTicket(string TicketId, DateTimeOffset CompensatedAt);
+/// <summary>A ticket of a shop that ended in compensation, and when; <paramref name="AppealUpheld"/>: its points were reversed on appeal.</summary>
+public sealed record CompensatedTicket(string TicketId, DateTimeOffset CompensatedAt, bool AppealUpheld = false);
 
 /// <summary>Violation points charged for one ticket: <see cref="Reason"/> is <c>first</c> or <c>repeat_within_window</c>.</summary>
 public sealed record ViolationPointEntry(string TicketId, DateTimeOffset At, int Points, string Reason);
@@ -22,11 +22,13 @@ public static class ShopStanding
     /// Late-shipment violation points: <see cref="MarketplacePolicy.FirstViolationPoints"/> for the first ticket that ends
     /// in compensation, <see cref="MarketplacePolicy.RepeatViolationPoints"/> for each further one within
     /// <see cref="MarketplacePolicy.RepeatViolationWindow"/> of the previous (a gap longer than the window starts over).
-    /// Order-independent and idempotent: a ticket id counts once (its earliest time).
+    /// Order-independent and idempotent: a ticket id counts once (its earliest time). Tickets whose appeal was upheld
+    /// carry no points and do not count as a previous violation.
     /// </summary>
     public static IReadOnlyList<ViolationPointEntry> ViolationPoints(IEnumerable<CompensatedTicket> tickets, MarketplacePolicy policy)
     {
         var ordered = tickets
+            .Where(t => !t.AppealUpheld)
             .GroupBy(t => t.TicketId, StringComparer.Ordinal)
             .Select(g => g.MinBy(t => t.CompensatedAt)!)
             .OrderBy(t => t.CompensatedAt)
@@ -45,6 +47,15 @@ public static class ShopStanding
 
         return entries;
     }
+
+    /// <summary>
+    /// The violation a ticket counts for: it ended in compensation (any kind, chosen), at the first assessment;
+    /// null when it paid none. An upheld appeal is carried along so the points are reversed.
+    /// </summary>
+    public static CompensatedTicket? Violation(string ticketId, TicketState state) =>
+        state.Status == TicketStatus.Completed && state.Compensations.Count > 0
+            ? new CompensatedTicket(ticketId, state.Compensations.Min(c => c.AssessedAt), state.AppealUpheldAt is not null)
+            : null;
 
     /// <summary>Total violation points.</summary>
     public static int TotalPoints(IEnumerable<CompensatedTicket> tickets, MarketplacePolicy policy) =>

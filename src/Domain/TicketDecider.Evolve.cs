@@ -78,6 +78,11 @@ public static partial class TicketDecider
         FlaggedForReview e => state with { NeedsReview = true, ReviewReasons = [.. state.ReviewReasons, e.Reason] },
         WorkFailed e => SetWork(state, e.Key, WorkStatus.Failed),
         WorkRetried e => SetWork(state, e.Key, WorkStatus.Pending),
+        AppealUpheld e => state with
+        {
+            AppealUpheldAt = e.At,
+            Compensations = [.. state.Compensations.Select(c => e.ReversedKeys.Contains(c.IdempotencyKey, StringComparer.Ordinal) ? c with { ReversedAt = e.At } : c)],
+        },
         EventIgnored => state,
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "not a ticket event"),
     };

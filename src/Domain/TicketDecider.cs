@@ -31,6 +31,7 @@ public static partial class TicketDecider
         RecordComplaintSubmitted c => Submitted(state, c),
         RecordWorkFailed c => Failed(state, c),
         RetryWork c => Retry(state, c),
+        UpholdAppeal c => Appeal(state, c),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a ticket command"),
     };
 
@@ -540,6 +541,8 @@ public static partial class TicketDecider
         return compensation?.Status switch
         {
             null => Reject(RejectionCodes.UnknownWorkItem, $"no compensation '{c.IdempotencyKey}' on this ticket"),
+            WorkStatus.Pending or WorkStatus.Failed when compensation.ReversedAt is not null =>
+                Accept(new CompensationSettled(c.IdempotencyKey, c.Now), new FlaggedForReview(ReviewReasons.SettledAfterReversal, c.Now)),
             WorkStatus.Pending or WorkStatus.Failed => Accept(new CompensationSettled(c.IdempotencyKey, c.Now)),
             WorkStatus.Done => Ignore(IgnoredReasons.Duplicate, "compensation.settled", c.Now),
             _ => throw new ArgumentOutOfRangeException(nameof(c), compensation.Status, "unknown work status"),
@@ -589,6 +592,11 @@ public static partial class TicketDecider
             return Reject(RejectionCodes.ReasonRequired, "an operator retry says why");
         }
 
+        if (state.Compensations.Any(x => string.Equals(x.IdempotencyKey, c.Key, StringComparison.Ordinal) && x.ReversedAt is not null))
+        {
+            return Reject(RejectionCodes.InvalidState, $"compensation '{c.Key}' was reversed by an upheld appeal");
+        }
+
         return WorkStatusOf(state, c.Key) switch
         {
             null => Reject(RejectionCodes.UnknownWorkItem, $"no work item '{c.Key}' on this ticket"),
@@ -597,6 +605,56 @@ public static partial class TicketDecider
             WorkStatus.Done => Reject(RejectionCodes.InvalidState, $"work item '{c.Key}' is done, not failed"),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Key, "unknown work status"),
         };
+    }
+
+    // ---------------------------------------------------------------- appeals (XHS-DELAY)
+
+    private static Decision Appeal(TicketState state, UpholdAppeal c)
+    {
+        if (state.Status == TicketStatus.None)
+        {
+            return Reject(RejectionCodes.NoTicket, "there is no ticket for this order");
+        }
+
+        var policy = state.Policy!;
+        if (Future(c.FiledAt, c.Now, policy.MaxFutureSkew) is { } future)
+        {
+            return future;
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Operator))
+        {
+            return Reject(RejectionCodes.OperatorRequired, "an upheld appeal names the operator");
+        }
+
+        if (!c.Evidence.Any(e => !string.IsNullOrWhiteSpace(e)))
+        {
+            return Reject(RejectionCodes.EvidenceRequired, "an appeal needs force-majeure evidence");
+        }
+
+        if (state.AppealUpheldAt is not null)
+        {
+            return Ignore(IgnoredReasons.Duplicate, "appeal.upheld", c.Now);
+        }
+
+        var violation = state.Compensations.Where(x => x.Kind != CompensationKind.Complaint).MinBy(x => x.AssessedAt);
+        if (violation is null)
+        {
+            return Reject(RejectionCodes.InvalidState, "no auto-compensation on this ticket: nothing to appeal");
+        }
+
+        var deadline = Appeals.Deadline(violation.AssessedAt, policy);
+        if (c.FiledAt > deadline)
+        {
+            return Reject(RejectionCodes.AppealWindowClosed, $"an appeal had to be filed by {Instant(deadline)} ({policy.AppealWindowWorkingDays} working days)");
+        }
+
+        var reversed = state.Compensations
+            .Where(x => x.Status != WorkStatus.Done && x.ReversedAt is null
+                        && (x.Kind == CompensationKind.LateShipment || (!policy.AppealReversesOnlyLateShipment && x.Kind == CompensationKind.OutOfStock)))
+            .Select(x => x.IdempotencyKey)
+            .ToArray();
+        return Accept(new AppealUpheld(c.Cause, [.. c.Evidence.Where(e => !string.IsNullOrWhiteSpace(e))], c.FiledAt, c.Operator, reversed, c.Now));
     }
 
     private static WorkStatus? WorkStatusOf(TicketState state, string key) =>

@@ -13,7 +13,11 @@ public sealed record Urge(DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, 
 public sealed record SellerReply(ReplyKind Kind, DateTimeOffset At, string ReplyId, DateTimeOffset? ShipBy, string? Plan, IReadOnlyList<string> Evidence, string? Reason);
 
 /// <summary>A compensation owed on this ticket. <see cref="IdempotencyKey"/> is unique per ticket (the host prefixes the ticket id).</summary>
-public sealed record Compensation(CompensationKind Kind, Money Amount, string IdempotencyKey, WorkStatus Status, DateTimeOffset AssessedAt, DateTimeOffset? SettledAt);
+public sealed record Compensation(CompensationKind Kind, Money Amount, string IdempotencyKey, WorkStatus Status, DateTimeOffset AssessedAt, DateTimeOffset? SettledAt)
+{
+    /// <summary>Set when an upheld appeal reversed this compensation before it was settled; it is no longer pending work.</summary>
+    public DateTimeOffset? ReversedAt { get; init; }
+}
 
 /// <summary>A message to the buyer (chat card) or the seller. The host renders <see cref="Template"/> with <see cref="Parameters"/> (zh-CN / en).</summary>
 public sealed record Notice(string Key, NoticeAudience Audience, string Template, IReadOnlyDictionary<string, string> Parameters, WorkStatus Status, DateTimeOffset QueuedAt);
@@ -94,6 +98,9 @@ public sealed record TicketState
 
     public DateTimeOffset? RefundCompletedAt { get; init; }
 
+    /// <summary>When the shop's force-majeure appeal was upheld (XHS-DELAY), if it was.</summary>
+    public DateTimeOffset? AppealUpheldAt { get; init; }
+
     public bool NeedsReview { get; init; }
 
     public IReadOnlyList<string> ReviewReasons { get; init; } = [];
@@ -114,14 +121,14 @@ public sealed record TicketState
     /// <summary>Every compensation and notice still pending, and the complaint filing when one is due.</summary>
     public IReadOnlyList<WorkItem> PendingWork =>
     [
-        .. Compensations.Where(c => c.Status == WorkStatus.Pending).Select(c => new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation)),
+        .. Compensations.Where(c => c.Status == WorkStatus.Pending && c.ReversedAt is null).Select(c => new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation)),
         .. Notices.Where(n => n.Status == WorkStatus.Pending).Select(n => new WorkItem(n.Key, WorkKind.DeliverNotice)),
         .. ComplaintFiling == WorkStatus.Pending ? [new WorkItem(ComplaintFilingKey, WorkKind.FileComplaint)] : Array.Empty<WorkItem>(),
     ];
 
     /// <summary>Total auto-compensation (out-of-stock and late-shipment) on this ticket.</summary>
     public Money AutoCompensationTotal =>
-        Compensations.Where(c => c.Kind != CompensationKind.Complaint).Aggregate(Money.Zero, (sum, c) => sum + c.Amount);
+        Compensations.Where(c => c.Kind != CompensationKind.Complaint && (c.ReversedAt is null || c.Status == WorkStatus.Done)).Aggregate(Money.Zero, (sum, c) => sum + c.Amount);
 
     public bool HasCompensation(CompensationKind kind) => Compensations.Any(c => c.Kind == kind);
 }

@@ -104,6 +104,14 @@ public enum AfterSaleCompletion
     OnRefundCompleted,
 }
 
+/// <summary>Force-majeure causes an appeal may cite (XHS-DELAY).</summary>
+public enum ForceMajeure
+{
+    Disaster,
+    PolicyControl,
+    PlatformOutage,
+}
+
 /// <summary>The result of a <c>buyer.urged</c> on the wire.</summary>
 public enum UrgeResult
 {

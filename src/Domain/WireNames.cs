@@ -89,6 +89,26 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 
+    public static string WireName(this ForceMajeure cause) => cause switch
+    {
+        ForceMajeure.Disaster => "disaster",
+        ForceMajeure.PolicyControl => "policy_control",
+        ForceMajeure.PlatformOutage => "platform_outage",
+        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, null),
+    };
+
+    /// <summary>A compensation's status on the wire (API.md): <c>pending</c>, <c>settled</c>, <c>failed</c>, or <c>reversed</c> (appeal upheld before settlement).</summary>
+    public static string WireStatus(this Compensation compensation) =>
+        compensation.ReversedAt is not null && compensation.Status != WorkStatus.Done
+            ? "reversed"
+            : compensation.Status switch
+            {
+                WorkStatus.Pending => "pending",
+                WorkStatus.Done => "settled",
+                WorkStatus.Failed => "failed",
+                _ => throw new ArgumentOutOfRangeException(nameof(compensation), compensation.Status, null),
+            };
+
     public static string WireName(this WorkKind kind) => kind switch
     {
         WorkKind.SettleCompensation => "settle_compensation",

@@ -39,7 +39,7 @@ public sealed class PropertyTests
     ];
 
     private static readonly Gen<Move> GenMove =
-        Gen.Select(Gen.Int[0, 24], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
+        Gen.Select(Gen.Int[0, 25], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
             (op, minutes, a, b) => new Move(op, minutes, a, b));
 
     private static readonly Gen<Scenario> GenScenario =
@@ -276,6 +276,8 @@ public sealed class PropertyTests
                 return new RetryWork(Key(state, step), step.B == 0 ? "" : "ops", "retry", now);
             case 23:
                 return new RecordComplaintSubmitted(step.B == 0 ? "bogus" : TicketState.ComplaintFilingKey, now);
+            case 24:
+                return new UpholdAppeal((ForceMajeure)(step.B % 3), step.A == 0 ? [] : ["evidence.pdf"], occurredAt, "ops", now);
             default:
                 return new ReportDelay(now.AddDays(1), occurredAt, now);
         }
