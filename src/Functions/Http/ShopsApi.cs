@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using UrgeShipment.Functions.Projections;
+using UrgeShipment.Functions.Security;
+
+namespace UrgeShipment.Functions.Http;
+
+/// <summary>Per-shop views: the compensation ledger.</summary>
+public static class ShopsApi
+{
+    public static IEndpointRouteBuilder MapShops(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/shops/{shopId}/ledger", LedgerAsync).WithTags("Shops").WithName("GetShopLedger");
+        return app;
+    }
+
+    public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(
+        string shopId, HttpRequest request, Callers callers, ShopLedger ledger, CancellationToken ct)
+    {
+        if (callers.Identify(request) is not { } caller)
+        {
+            return Problems.Unauthorized();
+        }
+        if (!caller.Can(Permissions.Read))
+        {
+            return Problems.Forbidden("This key lacks tickets.read.");
+        }
+        if (!caller.Sees(shopId))
+        {
+            return Problems.Forbidden("Sellers see their own shop only.");
+        }
+        return TypedResults.Ok(await ledger.ReadAsync(shopId, ct));
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using UrgeShipment.Domain;
+using UrgeShipment.Durable;
+using UrgeShipment.Functions.Http;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Projections;
+
+public sealed record TicketSummary(string TicketId, string Marketplace, string ShopId, string OrderId, string State, string? Outcome,
+    DateTimeOffset? OpenedAt, string? ActiveDeadlineKind, DateTimeOffset? DueAt, bool NeedsReview, long Version);
+
+public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? ContinuationToken);
+
+public sealed record TicketQuery(string? State, string? Marketplace, string? ShopId, DateTimeOffset? DueBefore, int Limit, string? ContinuationToken)
+{
+    private static readonly string[] States =
+        ["awaiting_seller_reply", "awaiting_seller_execution", "awaiting_buyer_confirmation", "platform_intervention", "completed"];
+
+    public static TicketQuery? Parse(FieldErrors errors, string? state, string? marketplace, string? shopId, string? dueBefore, string? limit, string? continuationToken)
+    {
+        if (state is not null && !States.Contains(state))
+        {
+            errors.Add("state", $"must be one of: {string.Join(", ", States)}.");
+        }
+        if (marketplace is not null && !Marketplaces.MarketplaceCatalog.IsWellFormedName(marketplace))
+        {
+            errors.Add("marketplace", "must be a marketplace name like xiaohongshu.");
+        }
+        if (shopId is not null && (shopId.Length is 0 or > 128 || shopId.Any(char.IsControl)))
+        {
+            errors.Add("shopId", "must be 1 to 128 printable characters.");
+        }
+        DateTimeOffset? due = null;
+        if (dueBefore is not null)
+        {
+            if (DateTimeOffset.TryParse(dueBefore, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && (dueBefore.EndsWith('Z') || dueBefore.Contains('+', StringComparison.Ordinal) || dueBefore.LastIndexOf('-') > 9))
+            {
+                due = parsed;
+            }
+            else
+            {
+                errors.Add("dueBefore", "must be an ISO-8601 time with an offset.");
+            }
+        }
+        var size = 50;
+        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size is >= 1 and <= 200))
+        {
+            errors.Add("limit", "must be a whole number from 1 to 200.");
+        }
+        if (continuationToken is not null && TicketIndex.DecodeToken(continuationToken) is null)
+        {
+            errors.Add("continuationToken", "is not a token this API returned.");
+        }
+        return errors.Any ? null : new TicketQuery(state, marketplace, shopId, due, size, continuationToken);
+    }
+}
+
+/// <summary>
+/// Ticket listing by shop, state, marketplace and active deadline: one row per ticket, partitioned by shop.
+/// Derived from the ticket streams after each commit (eventually consistent; the ticket itself is the truth)
+/// and rebuildable with <c>DurableRuntime.RebuildProjectionsAsync</c>.
+/// </summary>
+public sealed class TicketIndex(TableServiceClient tables, StorageNames names) : IProjection<TicketState>
+{
+    private readonly TableClient _table = tables.GetTableClient(names.TicketIndexTable);
+    private readonly ConcurrentDictionary<string, long> _written = new(StringComparer.Ordinal);
+
+    public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken)
+    {
+        if (state.Status == TicketStatus.None || state.Order is null || state.Policy is null)
+        {
+            return;
+        }
+        if (_written.TryGetValue(instanceId, out var seen) && seen >= version)
+        {
+            return; // an older state arriving late: the newer one is already written by this process
+        }
+        var entity = new TableEntity(Keys.Escape(state.Order.ShopId), instanceId)
+        {
+            ["Marketplace"] = state.Policy.Marketplace,
+            ["ShopId"] = state.Order.ShopId,
+            ["OrderId"] = state.Order.OrderId,
+            ["State"] = state.Status.WireName(),
+            ["Outcome"] = state.Outcome?.WireName(),
+            ["OpenedAt"] = state.OpenedAt,
+            ["DeadlineKind"] = state.ActiveDeadline?.Kind.WireName(),
+            ["DueAt"] = state.ActiveDeadline?.DueAt,
+            ["NeedsReview"] = state.NeedsReview,
+            ["Version"] = version,
+        };
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (_written.Count > 50_000)
+        {
+            _written.Clear();
+        }
+        _written[instanceId] = version;
+    }
+
+    public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken ct)
+    {
+        var filters = new List<string>();
+        if (query.ShopId is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Escape(query.ShopId)}"));
+        }
+        if (query.State is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"State eq {query.State}"));
+        }
+        if (query.Marketplace is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"Marketplace eq {query.Marketplace}"));
+        }
+        if (query.DueBefore is { } due)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"DueAt le {due}"));
+        }
+        var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
+        var pages = _table.QueryAsync<TableEntity>(filter, query.Limit, cancellationToken: ct)
+            .AsPages(query.ContinuationToken is null ? null : DecodeToken(query.ContinuationToken), query.Limit);
+        await foreach (var page in pages)
+        {
+            var items = page.Values.Select(ToSummary).OrderBy(s => s.DueAt ?? DateTimeOffset.MaxValue).ToList();
+            return new TicketPage(items, page.ContinuationToken is null ? null : EncodeToken(page.ContinuationToken));
+        }
+        return new TicketPage([], null);
+    }
+
+    private static TicketSummary ToSummary(TableEntity e) => new(
+        e.RowKey, e.GetString("Marketplace"), e.GetString("ShopId"), e.GetString("OrderId"), e.GetString("State"), e.GetString("Outcome"),
+        ShopTime.Show(e.GetDateTimeOffset("OpenedAt")), e.GetString("DeadlineKind"), ShopTime.Show(e.GetDateTimeOffset("DueAt")),
+        e.GetBoolean("NeedsReview") ?? false, e.GetInt64("Version") ?? 0);
+
+    internal static string EncodeToken(string token) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static string? DecodeToken(string token)
+    {
+        var base64 = token.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return decoded.Length > 0 && decoded.All(c => !char.IsControl(c)) ? decoded : null;
+        }
+        catch (FormatException)
+        {
+            return null; // not one of ours: reported to the client as a bad field
+        }
+    }
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _table.CreateIfNotExistsAsync(ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // created concurrently by another instance: what we wanted
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using UrgeShipment.Domain;
+using UrgeShipment.Durable;
+
+namespace UrgeShipment.Functions.Tickets;
+
+public sealed record DeadlinesView(DateTimeOffset? Reply, DateTimeOffset? BuyerConfirmation, DateTimeOffset? ShipBy);
+
+public sealed record ActiveDeadlineView(string Kind, DateTimeOffset DueAt, DateTimeOffset LapsesAt);
+
+public sealed record ReplyView(string Kind, DateTimeOffset At, DateTimeOffset? ShipBy, string? Plan, IReadOnlyList<string>? Evidence, string? Reason);
+
+public sealed record CompensationView(string Kind, string Amount, string Currency, string Status, DateTimeOffset AssessedAt, DateTimeOffset? SettledAt, string IdempotencyKey);
+
+/// <summary>An effect the ticket owes (settlement, notice, complaint filing) and how far it got: pending, settled (done) or failed (poisoned).</summary>
+public sealed record WorkView(string Key, string Kind, string Status);
+
+public sealed record OrderLineView(string Sku, int Qty);
+
+public sealed record OrderView(string OrderId, string BuyerId, string PaidAmount, string Currency, DateTimeOffset PaidAt, DateTimeOffset? PromisedShipBy,
+    IReadOnlyList<OrderLineView> Items);
+
+public sealed record NoticeView(string Key, string Audience, string Template, IReadOnlyDictionary<string, string> Parameters, string Status, DateTimeOffset QueuedAt);
+
+/// <summary>The ticket view of API.md (plus order facts, notices and review reasons for the dashboard).</summary>
+public sealed record TicketView(
+    string TicketId, string Marketplace, string ShopId, string OrderId, string State, DateTimeOffset? OpenedAt, string PolicyVersion,
+    DeadlinesView Deadlines, ActiveDeadlineView? ActiveDeadline, ReplyView? Reply, string? Outcome, DateTimeOffset? CompletedAt,
+    IReadOnlyList<CompensationView> Compensations, int? ViolationPoints, bool NeedsReview, IReadOnlyList<string> ReviewReasons,
+    OrderView Order, IReadOnlyList<NoticeView> Notices, IReadOnlyList<WorkView> Work, long Version, IReadOnlyList<JsonObject> History);
+
+public static class TicketViews
+{
+    private static readonly JsonSerializerOptions Web = CreateWeb();
+
+    public static TicketView From(string ticketId, long version, TicketState state, IEnumerable<StoredEvent<TicketEvent>> history)
+    {
+        var order = state.Order ?? throw new InvalidOperationException("A ticket view needs an opened ticket.");
+        var policy = state.Policy ?? throw new InvalidOperationException("A ticket view needs the ticket's policy.");
+        return new TicketView(
+            ticketId, policy.Marketplace, order.ShopId, order.OrderId, state.Status.WireName(), ShopTime.Show(state.OpenedAt), policy.Version,
+            new DeadlinesView(ShopTime.Show(state.ReplyDeadline), ShopTime.Show(state.BuyerConfirmationDeadline), ShopTime.Show(state.ShipByDeadline)),
+            state.ActiveDeadline is { } d ? new ActiveDeadlineView(d.Kind.WireName(), ShopTime.Show(d.DueAt), ShopTime.Show(d.LapsesAt)) : null,
+            state.Reply is { } r ? ReplyOf(r) : null,
+            state.Outcome?.WireName(),
+            ShopTime.Show(state.CompletedAt),
+            [.. state.Compensations.Select(c => new CompensationView(c.Kind.WireName(), c.Amount.ToString(), "CNY", MoneyStatus(c.Status),
+                ShopTime.Show(c.AssessedAt), ShopTime.Show(c.SettledAt), ticketId + ":" + c.IdempotencyKey))],
+            null,
+            state.NeedsReview,
+            state.ReviewReasons,
+            new OrderView(order.OrderId, order.BuyerId, order.PaidAmount.ToString(), "CNY", ShopTime.Show(order.PaidAt), ShopTime.Show(order.PromisedShipBy),
+                [.. order.Items.Select(i => new OrderLineView(i.Sku, i.Qty))]),
+            [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.ToString().ToLowerInvariant(), n.Template, n.Parameters, Status(n.Status), ShopTime.Show(n.QueuedAt)))],
+            WorkOf(state),
+            version,
+            [.. history.Select(HistoryEntry)]);
+    }
+
+    /// <summary>API.md knows two money states: a failed settlement is still owed, so it shows as pending (see <c>work</c>).</summary>
+    public static string MoneyStatus(WorkStatus status) => status == WorkStatus.Done ? "settled" : "pending";
+
+    public static string Status(WorkStatus status) => status switch
+    {
+        WorkStatus.Pending => "pending",
+        WorkStatus.Done => "settled",
+        WorkStatus.Failed => "failed",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static WorkView[] WorkOf(TicketState state) =>
+    [
+        .. state.Compensations.Select(c => new WorkView(c.IdempotencyKey, "settle_compensation", Status(c.Status))),
+        .. state.Notices.Select(n => new WorkView(n.Key, "deliver_notice", Status(n.Status))),
+        .. state.ComplaintFiling is { } filing ? [new WorkView(TicketState.ComplaintFilingKey, "file_complaint", Status(filing))] : Array.Empty<WorkView>(),
+    ];
+
+    private static ReplyView ReplyOf(SellerReply reply) =>
+        new(reply.Kind.WireName(), ShopTime.Show(reply.At), ShopTime.Show(reply.ShipBy), reply.Plan, reply.Evidence, reply.Reason);
+
+    /// <summary>One history entry: <c>{ at, type, version, ...the event's own fields }</c>, type in snake_case.</summary>
+    public static JsonObject HistoryEntry(StoredEvent<TicketEvent> stored)
+    {
+        var body = JsonSerializer.SerializeToNode(stored.Event, stored.Event.GetType(), Web)!.AsObject();
+        body.Remove("at");
+        var entry = new JsonObject
+        {
+            ["at"] = JsonValue.Create(ShopTime.Show(stored.Event.At)),
+            ["type"] = SnakeCase(stored.Event.GetType().Name),
+            ["version"] = stored.Version,
+            ["recordedAt"] = JsonValue.Create(ShopTime.Show(stored.RecordedAt)),
+        };
+        foreach (var (name, value) in body.ToList())
+        {
+            body.Remove(name);
+            entry[name] = value;
+        }
+        return entry;
+    }
+
+    public static string SnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+
+    private static JsonSerializerOptions CreateWeb()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new MoneyJsonConverter());
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return options;
+    }
+}
+
+/// <summary>Money on the wire: a string with two decimals.</summary>
+public sealed class MoneyJsonConverter : System.Text.Json.Serialization.JsonConverter<Money>
+{
+    public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Money.Of(decimal.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
+    public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+}

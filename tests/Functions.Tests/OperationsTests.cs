@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using UrgeShipment.Tests.Shared;
+
+namespace UrgeShipment.Functions.Tests;
+
+/// <summary>Health, metrics, OpenAPI, durability across a restart, and the dev clock.</summary>
+[Collection(HostCollection.Name)]
+public sealed class OperationsTests(AzuriteServer azurite)
+{
+    [Fact]
+    public async Task Health_Metrics_OpenApi_Answer()
+    {
+        await using var host = new TicketHost(azurite);
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Clock.GetUtcNow(), host.Clock.GetUtcNow().AddDays(-3)));
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("storage_requests", metrics, StringComparison.Ordinal);
+        var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        Assert.NotNull(openApi["paths"]!["/api/webhooks/{marketplace}"]);
+        Assert.NotNull(openApi["paths"]!["/api/tickets/{ticketId}/reply"]);
+    }
+
+    [Fact]
+    public async Task AcknowledgedWebhook_SurvivesHostRestart()
+    {
+        string ticketId, hub;
+        var orderId = Payloads.NewOrderId();
+        await using (var first = new TicketHost(azurite))
+        {
+            var answer = await first.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, first.Clock.GetUtcNow(), first.Clock.GetUtcNow().AddDays(-3)));
+            ticketId = (string)answer["ticketId"]!;
+            hub = first.Hub;
+        }
+        await using var second = new TicketHost(azurite, new Dictionary<string, string?> { ["Durable:HubName"] = hub });
+        var ticket = await second.TicketAsync(ticketId);
+        Assert.NotNull(ticket);
+        Assert.Equal("awaiting_seller_reply", (string?)ticket!["state"]);
+    }
+
+    [Fact]
+    public async Task DevClock_IsNotFoundUnlessAllowed()
+    {
+        await using var host = new TicketHost(azurite);
+        using var admin = host.As(TicketHost.AdminKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/dev/clock")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/dev/clock", new { advanceBy = "PT1H" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task DevClock_AdminAdvances_AndDueDeadlinesFireThroughTheTimerPath()
+    {
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Clock:AllowTravel"] = "true" }, useFakeClock: false);
+        using var admin = host.As(TicketHost.AdminKey);
+        using var seller = host.As(TicketHost.SellerKey);
+        var now = JsonNode.Parse(await admin.GetStringAsync("/api/dev/clock"))!;
+        var start = DateTimeOffset.Parse((string)now["now"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var answer = await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), start, start.AddDays(-3)), timestamp: start);
+        var ticketId = (string)answer["ticketId"]!;
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await seller.PostAsJsonAsync("/api/dev/clock", new { advanceBy = "PT25H" })).StatusCode);
+        using var bad = await admin.PostAsJsonAsync("/api/dev/clock", new { advanceBy = "-PT1H" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using var moved = await admin.PostAsJsonAsync("/api/dev/clock", new { advanceBy = "PT25H" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var after = DateTimeOffset.Parse((string)JsonNode.Parse(await moved.Content.ReadAsStringAsync())!["now"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(after - start >= TimeSpan.FromHours(25));
+
+        var ticket = await host.WaitUntilAsync(ticketId, t => (string?)t["state"] == "platform_intervention");
+        Assert.Contains(ticket["history"]!.AsArray(), h => (string?)h!["type"] == "deadline_lapsed");
+    }
+}
