@@ -99,6 +99,11 @@ public static partial class TicketDecider
             return future;
         }
 
+        if (c.Shipment.Items is null)
+        {
+            return Reject(RejectionCodes.InvalidQuantity, "a shipment needs its items");
+        }
+
         if (c.Shipment.Items.Any(l => l.Qty <= 0) || (c.Shipment.Items.Count == 0 && !c.Shipment.Complete))
         {
             return Reject(RejectionCodes.InvalidQuantity, "a shipment needs at least one line, each with qty ≥ 1 (or complete: true)");
@@ -307,7 +312,7 @@ public static partial class TicketDecider
             return Reject(RejectionCodes.PlanRequired, "a negotiate reply needs the plan");
         }
 
-        var evidence = c.Evidence.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()).ToArray();
+        var evidence = (c.Evidence ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()).ToArray();
         if (evidence.Length == 0)
         {
             return Reject(RejectionCodes.EvidenceRequired, "a negotiate reply needs at least one evidence item (XHS-2024 需上传协商凭证)");
@@ -627,7 +632,7 @@ public static partial class TicketDecider
             return Reject(RejectionCodes.OperatorRequired, "an upheld appeal names the operator");
         }
 
-        if (!c.Evidence.Any(e => !string.IsNullOrWhiteSpace(e)))
+        if (c.Evidence is null || !c.Evidence.Any(e => !string.IsNullOrWhiteSpace(e)))
         {
             return Reject(RejectionCodes.EvidenceRequired, "an appeal needs force-majeure evidence");
         }
