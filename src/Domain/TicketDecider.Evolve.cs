@@ -65,7 +65,13 @@ public static partial class TicketDecider
             ComplaintFiling = state.ComplaintFiling is null ? null : WorkStatus.Done,
         },
         ComplaintSubmitted => state with { ComplaintFiling = WorkStatus.Done },
-        ComplaintResolved e => state with { ComplaintUpheld = e.Upheld },
+        ComplaintResolved e => state with
+        {
+            ComplaintUpheld = e.Upheld,
+
+            // Once the platform has resolved, filing a complaint on the buyer's behalf is moot.
+            ComplaintFiling = state.ComplaintFiling is null ? null : WorkStatus.Done,
+        },
         TicketCompleted e => state with
         {
             Status = TicketStatus.Completed,

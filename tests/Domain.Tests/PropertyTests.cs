@@ -210,6 +210,7 @@ public sealed class PropertyTests
             },
             after.ActiveDeadline?.Kind);
         Assert.Equal(after.Status == TicketStatus.Completed, after.Outcome is not null);
+        Assert.True(after.Status != TicketStatus.Completed || after.PendingWork.All(w => w.Kind != WorkKind.FileComplaint), "a completed ticket files no complaint");
         Assert.True(after.Reply is null || after.Reply == before.Reply || before.Reply is null);
     }
 

@@ -21,6 +21,17 @@ public sealed partial class TicketDeciderTests
     }
 
     [Fact]
+    public void GivenComplaintFilingStillPending_WhenPlatformResolves_ThenNoFilingLeftToDo()
+    {
+        var state = InIntervention(Tb);
+        Assert.Contains(state.PendingWork, w => w.Kind == WorkKind.FileComplaint);
+
+        var after = Then(state, When(state, new ResolveComplaint(false, null, ResolvedAt, ResolvedAt)));
+
+        Assert.DoesNotContain(after.PendingWork, w => w.Kind == WorkKind.FileComplaint);
+    }
+
+    [Fact]
     public void GivenPlatformIntervention_WhenComplaintUpheldWithStatedAmount_ThenThePlatformsAmountIsPaid()
     {
         var state = InIntervention(Tb);
