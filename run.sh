@@ -48,4 +48,5 @@ or by hand:
 Travel in time (dev only): curl -s -X POST http://127.0.0.1:7071/api/dev/clock -H "Authorization: Bearer dev-admin-key" -H "Content-Type: application/json" -d '{"advanceBy":"PT25H"}'
 
 INFO
-dotnet run --project src/Functions --no-build -- "$@"
+# A local run is a Development run (the sample settings enable the dev clock, which Production refuses).
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} dotnet run --project src/Functions --no-build --no-launch-profile -- "$@"
