@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace UrgeShipment.Dashboard.Tests;
+
+[Collection(DashboardCollection.Name)]
+public sealed partial class AdminTests(DashboardHost host)
+{
+    [Fact]
+    public async Task Admin_SeesBothShops_FiltersByShop_AndRunsOperatorCommandsWithAReason()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.SignInAsync(page, DashboardHost.AdminKey);
+        await page.Locator("#lang-select").SelectOptionAsync("en");
+        await Expect(page.Locator("[data-testid=role]")).ToHaveTextAsync("Admin");
+        await Expect(page.Locator("#footer-clock")).ToHaveAttributeAsync("data-source", "server");
+
+        // Both shops on one board, with a shop column.
+        await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToBeVisibleAsync();
+        await Expect(Ui.Row(page, host.Seeded["b-secret-order"])).ToBeVisibleAsync();
+        await Expect(Ui.Row(page, host.Seeded["b-second"])).ToBeVisibleAsync();
+        await Ui.ScreenshotAsync(page, "board-admin");
+
+        // The shop filter (admin only).
+        await page.GetByLabel("Shop", new() { Exact = true }).FillAsync(DashboardHost.ShopB);
+        await page.GetByLabel("Shop", new() { Exact = true }).PressAsync("Enter");
+        await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToHaveCountAsync(0);
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(2);
+        Assert.All(await Ui.Rows(page).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.shopId)"), shop => Assert.Equal(DashboardHost.ShopB, shop));
+
+        // A ticket page shows the operator commands; each needs a reason, and shows the result or the problem.
+        await Ui.Row(page, host.Seeded["b-second"]).ClickAsync();
+        var operatorPanel = page.Locator("[data-testid=operator]");
+        await Expect(operatorPanel).ToBeVisibleAsync();
+        foreach (var command in new[] { "extend-deadline", "pause", "resume", "resolve-review", "force-complete" })
+        {
+            await Expect(operatorPanel.Locator($"button[data-op={command}]")).ToBeVisibleAsync();
+        }
+        await operatorPanel.Locator("button[data-op=extend-deadline]").ClickAsync();
+        var dialog = page.Locator("dialog[data-op=extend-deadline]");
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByLabel("Extend by")).ToHaveValueAsync("PT4H");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Run command" }).ClickAsync();
+        await Expect(dialog.GetByLabel("Why (required)")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(dialog).ToBeVisibleAsync(); // nothing was sent without a reason
+        await dialog.GetByLabel("Why (required)").FillAsync("Courier strike in the region (dashboard test)");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Run command" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=op-ok], dialog[data-op=extend-deadline] .problem").First).ToBeVisibleAsync();
+        await Ui.ScreenshotAsync(page, "ticket-admin");
+
+        // The shop page: ledger, standing (or "not available"), tickets per day, timer lateness (or "no data yet").
+        await page.GotoAsync($"/#/shops/{DashboardHost.ShopA}");
+        await Expect(page.Locator("main h1")).ToHaveTextAsync($"Shop {DashboardHost.ShopA}");
+        await Expect(page.Locator("#ledger .stat-value").First).ToHaveTextAsync(Money());
+        await Expect(page.Locator("#standing [data-testid=total-points], #standing [data-testid=standing-na]").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#per-day svg.chart")).ToBeVisibleAsync();
+        await Expect(page.Locator("#per-day .legend")).ToContainTextAsync("Awaiting seller execution");
+        await Expect(page.Locator("#lateness svg.chart, #lateness [data-testid=lateness-empty]").First).ToBeVisibleAsync();
+        await Ui.ScreenshotAsync(page, "shop-admin", fullPage: true);
+    }
+
+    [GeneratedRegex(@"^¥\d+\.\d\d$")]
+    private static partial Regex Money();
+}
