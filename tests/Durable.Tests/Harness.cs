@@ -149,3 +149,13 @@ internal static class Wait
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string? what = null) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, what);
 }
+
+internal static class HarnessExtensions
+{
+    /// <summary>Polls the activity queue from a second "process" (its own cache): sees the storage truth.</summary>
+    public static async Task<int> NewRuntimeListenerPollAsync(this Harness h)
+    {
+        var listener = new ActivityListener<EscrowState, EscrowCommand, EscrowEvent>(h.NewRuntime());
+        return await listener.PollOnceAsync(CancellationToken.None);
+    }
+}
