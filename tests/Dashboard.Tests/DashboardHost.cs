@@ -107,13 +107,16 @@ public sealed class DashboardHost : IAsyncLifetime
         Seeded["a-urgent"] = await OpenTicketAsync("xiaohongshu", ShopA, "a-urgent", now, "388.88");
         Seeded["a-soon"] = await OpenTicketAsync("taobao", ShopA, "a-soon", now);
         Seeded["a-fresh"] = await OpenTicketAsync("tmall", ShopA, "a-fresh", now, "59.90");
+        Seeded["a-nostock"] = await OpenTicketAsync("xiaohongshu", ShopA, "a-nostock", now);
         Seeded["b-secret-order"] = await OpenTicketAsync("xiaohongshu", ShopB, "b-secret-order", now, "2999.00");
         Seeded["b-second"] = await OpenTicketAsync("pinduoduo", ShopB, "b-second", now);
         await ReplyAsync(SellerAKey, Seeded["a-urgent"], new JsonObject { ["kind"] = "delay", ["shipBy"] = Iso(now.AddMinutes(35)) });
         await ReplyAsync(SellerAKey, Seeded["a-soon"], new JsonObject { ["kind"] = "delay", ["shipBy"] = Iso(now.AddHours(3)) });
+        await ReplyAsync(SellerAKey, Seeded["a-nostock"], new JsonObject { ["kind"] = "cannot_ship", ["reason"] = "SKU-1 is out of stock" });
         string[] executing = [Seeded["a-urgent"], Seeded["a-soon"]];
         await WaitForListingAsync(AdminKey, Seeded.Values,
             t => !executing.Contains((string?)t["ticketId"]) || (string?)t["state"] == "awaiting_seller_execution");
+        await WaitForAsync($"/api/shops/{ShopA}/ledger", AdminKey, ledger => (string?)ledger["total"] == "9.95");
     }
 
     public async Task<DateTimeOffset> ServerNowAsync()
@@ -189,6 +192,26 @@ public sealed class DashboardHost : IAsyncLifetime
             }
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Polls a GET until its JSON answer satisfies <paramref name="ready"/> (projections are eventually consistent).</summary>
+    public async Task WaitForAsync(string path, string key, Func<JsonNode, bool> ready)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await Http.SendAsync(request);
+            last = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && JsonNode.Parse(last) is { } node && ready(node))
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"GET {path} never became ready; last answer: {last}{Environment.NewLine}{HostOutput()}");
     }
 
     /// <summary>A fresh browser context (its own sessionStorage and localStorage) in Shanghai time.</summary>

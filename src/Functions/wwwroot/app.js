@@ -742,7 +742,7 @@ function renderTicket(gen, view) {
   if (view.needsReview) {
     alerts.push(h("div", { class: "alert alert-review", role: "note", "data-testid": "needs-review" },
       h("p", { class: "alert-title" }, h("span", { "aria-hidden": "true" }, "⚠ "), t("review.banner")),
-      view.reviewReasons?.length ? h("ul", null, view.reviewReasons.map((r) => h("li", null, r))) : null));
+      view.reviewReasons?.length ? h("ul", null, view.reviewReasons.map((r) => h("li", { "data-reason": r }, reasonText(r)))) : null));
   }
   if (failed.length) {
     alerts.push(h("div", { class: "alert alert-failed", role: "note", "data-testid": "failed-work" },
@@ -904,8 +904,8 @@ function historySummary(entry) {
     case "compensation_assessed": return [label("comp", e.kind), " · ", fmtMoney(e.amount)];
     case "compensation_settled": return h("code", null, e.idempotencyKey ?? "");
     case "ticket_completed": return label("outcome", e.outcome);
-    case "ticket_escalated": return e.reason ?? null;
-    case "flagged_for_review": return e.reason ?? null;
+    case "ticket_escalated": return e.reason ? reasonText(e.reason) : null;
+    case "flagged_for_review": return e.reason ? reasonText(e.reason) : null;
     case "work_failed": return [h("code", null, e.key ?? ""), " · ", e.failure ?? ""];
     case "work_retried": return [h("code", null, e.key ?? ""), " · ", e.why ?? ""];
     case "event_ignored": return [e.command ?? "", " · ", e.reason ?? ""];
@@ -915,6 +915,12 @@ function historySummary(entry) {
     case "complaint_resolved": return e.upheld ? t("outcome.complaint_upheld") : t("outcome.complaint_rejected");
     default: return e.why ?? e.reason ?? null;
   }
+}
+
+/** A review or escalation reason: a known code in words, e.g. work_failed:&lt;key&gt; with its key. */
+function reasonText(reason) {
+  const [code, ...rest] = String(reason).split(":");
+  return rest.length ? `${label("reason", code)}: ${rest.join(":")}` : label("reason", code);
 }
 
 function historyTone(type) {

@@ -58,7 +58,8 @@ export function barChart({ categories, series, stacked = false, title = "", form
   root.append(grid);
 
   const band = categories.length ? plotW / categories.length : plotW;
-  const barGap = Math.min(12, band * 0.2);
+  const maxBar = stacked || series.length === 1 ? 56 : 28 * series.length;
+  const barGap = Math.max(Math.min(12, band * 0.2), band - maxBar);
   const bars = svg("g", { class: "chart-bars" });
   const labelEvery = Math.max(1, Math.ceil(categories.length / 12));
   categories.forEach((category, i) => {
