@@ -23,6 +23,8 @@ public abstract class QueueListener : BackgroundService
     private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _sleeping;
     private long _polls;
+    private long _sleeps;
+    private long _sleepUntilTicks;
 
     private protected QueueListener(QueueListenerOptions options, TimeProvider sleepClock, ILogger? logger)
     {
@@ -36,6 +38,12 @@ public abstract class QueueListener : BackgroundService
 
     /// <summary>Receive requests made so far.</summary>
     public long Polls => Interlocked.Read(ref _polls);
+
+    /// <summary>How many times the listener went to sleep (tests moving a fake clock wait on it).</summary>
+    internal long Sleeps => Interlocked.Read(ref _sleeps);
+
+    /// <summary>When (on the sleep clock) the current sleep ends.</summary>
+    internal DateTimeOffset SleepingUntil => new(Interlocked.Read(ref _sleepUntilTicks), TimeSpan.Zero);
 
     private protected abstract QueueClient Queue { get; }
 
@@ -72,15 +80,7 @@ public abstract class QueueListener : BackgroundService
                 Task slotFreed;
                 lock (_gate)
                 {
-                    slotFreed = _slotFreed.Task;
-                    if (_inFlight.Count > threshold)
-                    {
-                        slotFreed = _slotFreed.Task;
-                    }
-                    else
-                    {
-                        slotFreed = Task.CompletedTask;
-                    }
+                    slotFreed = _inFlight.Count > threshold ? _slotFreed.Task : Task.CompletedTask;
                 }
 
                 if (!slotFreed.IsCompleted)
@@ -111,10 +111,13 @@ public abstract class QueueListener : BackgroundService
                     continue;
                 }
 
+                var sleep = LimitSleep(idleDelay);
+                Interlocked.Exchange(ref _sleepUntilTicks, (_sleepClock.GetUtcNow() + sleep).UtcTicks);
                 _sleeping = true;
+                Interlocked.Increment(ref _sleeps);
                 try
                 {
-                    await Wake.WaitAsync(LimitSleep(idleDelay), _sleepClock, stoppingToken).ConfigureAwait(false);
+                    await Wake.WaitAsync(sleep, _sleepClock, stoppingToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -268,6 +271,8 @@ public sealed class DeadlineSweeper<TState, TCommand, TEvent> : BackgroundServic
     private readonly DurableRuntime<TState, TCommand, TEvent> _runtime;
     private readonly ILogger _logger;
     private volatile bool _sleeping;
+    private long _sleeps;
+    private long _sleepUntilTicks;
 
     public DeadlineSweeper(DurableRuntime<TState, TCommand, TEvent> runtime, ILogger<DeadlineSweeper<TState, TCommand, TEvent>>? logger = null)
     {
@@ -277,6 +282,10 @@ public sealed class DeadlineSweeper<TState, TCommand, TEvent> : BackgroundServic
 
     /// <summary>True while the sweeper sleeps between sweeps.</summary>
     public bool IsSleeping => _sleeping;
+
+    internal long Sleeps => Interlocked.Read(ref _sleeps);
+
+    internal DateTimeOffset SleepingUntil => new(Interlocked.Read(ref _sleepUntilTicks), TimeSpan.Zero);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -295,7 +304,9 @@ public sealed class DeadlineSweeper<TState, TCommand, TEvent> : BackgroundServic
                 Log.SweepFailed(_logger, ex);
             }
 
+            Interlocked.Exchange(ref _sleepUntilTicks, (_runtime.SleepClock.GetUtcNow() + _runtime.Options.SweepInterval).UtcTicks);
             _sleeping = true;
+            Interlocked.Increment(ref _sleeps);
             try
             {
                 await Task.Delay(_runtime.Options.SweepInterval, _runtime.SleepClock, stoppingToken).ConfigureAwait(false);
