@@ -97,26 +97,28 @@ internal sealed class WakeSignal
 
     public void Set() => _signal.TrySetResult();
 
-    /// <summary>Sleeps for <paramref name="delay"/> on <paramref name="clock"/>, or until <see cref="Set"/>.</summary>
-    public async Task WaitAsync(TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Sleeps for <paramref name="delay"/> on <paramref name="clock"/>, or until <see cref="Set"/>; true when woken by <see cref="Set"/>.</summary>
+    public async Task<bool> WaitAsync(TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
     {
         var signal = Volatile.Read(ref _signal);
         if (signal.Task.IsCompleted)
         {
             Interlocked.CompareExchange(ref _signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
-            return;
+            return true;
         }
 
         using var sleep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delayTask = Task.Delay(delay, clock, sleep.Token);
         await Task.WhenAny(delayTask, signal.Task).ConfigureAwait(false);
         await sleep.CancelAsync().ConfigureAwait(false);
-        if (signal.Task.IsCompleted)
+        var woken = signal.Task.IsCompleted;
+        if (woken)
         {
             Interlocked.CompareExchange(ref _signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        return woken;
     }
 }
 

@@ -55,6 +55,9 @@ public abstract class QueueListener : BackgroundService
 
     private protected abstract Task AbandonAsync(QueueMessage message, Exception error, CancellationToken cancellationToken);
 
+    /// <summary>Whether an in-process wake-up triggers an immediate receive (else it only re-computes the sleep).</summary>
+    private protected virtual bool PollOnWake => true;
+
     /// <summary>The longest the listener may sleep now (the timer listener shortens it to the next known due time).</summary>
     private protected virtual TimeSpan LimitSleep(TimeSpan sleep) => sleep;
 
@@ -111,17 +114,30 @@ public abstract class QueueListener : BackgroundService
                     continue;
                 }
 
-                var sleep = LimitSleep(idleDelay);
-                Interlocked.Exchange(ref _sleepUntilTicks, (_sleepClock.GetUtcNow() + sleep).UtcTicks);
-                _sleeping = true;
-                Interlocked.Increment(ref _sleeps);
-                try
+                // Sleep; a wake-up either means "messages are ready now" (activities) or, for timers, "a due time
+                // this process knows of moved closer": then only the sleep is shortened, without an extra receive.
+                var sleepEnd = _sleepClock.GetUtcNow() + idleDelay;
+                while (true)
                 {
-                    await Wake.WaitAsync(sleep, _sleepClock, stoppingToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _sleeping = false;
+                    var remaining = sleepEnd - _sleepClock.GetUtcNow();
+                    var sleep = LimitSleep(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                    Interlocked.Exchange(ref _sleepUntilTicks, (_sleepClock.GetUtcNow() + sleep).UtcTicks);
+                    _sleeping = true;
+                    Interlocked.Increment(ref _sleeps);
+                    bool woken;
+                    try
+                    {
+                        woken = await Wake.WaitAsync(sleep, _sleepClock, stoppingToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _sleeping = false;
+                    }
+
+                    if (!woken || PollOnWake || _sleepClock.GetUtcNow() >= sleepEnd)
+                    {
+                        break;
+                    }
                 }
 
                 idleDelay = idleDelay * 2 < _options.MaxPollingInterval ? idleDelay * 2 : _options.MaxPollingInterval;
@@ -217,6 +233,9 @@ public sealed class TimerListener<TState, TCommand, TEvent> : QueueListener
 
     private protected override Task AbandonAsync(QueueMessage message, Exception error, CancellationToken cancellationToken) =>
         _runtime.AbandonAsync(_runtime.TimerQueue, message, error, cancellationToken);
+
+    /// <summary>A new timer's wake-up is invisible until due: a commit only shortens the sleep.</summary>
+    private protected override bool PollOnWake => false;
 
     /// <summary>Never sleep past the next due time this process knows of (plus a second for the queue's rounding).</summary>
     private protected override TimeSpan LimitSleep(TimeSpan sleep)
