@@ -46,8 +46,33 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(dialog).ToBeVisibleAsync(); // nothing was sent without a reason
         await dialog.GetByLabel("Why (required)").FillAsync("Courier strike in the region (dashboard test)");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Run command" }).ClickAsync();
-        await Expect(page.Locator("[data-testid=op-ok], dialog[data-op=extend-deadline] .problem").First).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=op-ok]")).ToBeVisibleAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=history] li[data-type=deadline_extended]")).ToContainTextAsync("Courier strike");
+        await Expect(page.Locator(".ticket-countdown .cd-time")).ToContainTextAsync("1d 03:"); // 24 h + 4 h
         await Ui.ScreenshotAsync(page, "ticket-admin");
+
+        // A command the ticket cannot take now shows the problem inline, in the dialog.
+        await page.Locator("[data-testid=operator] button[data-op=resume]").ClickAsync();
+        var resume = page.Locator("dialog[data-op=resume]");
+        await resume.GetByLabel("Why (required)").FillAsync("Nothing is paused (dashboard test)");
+        await resume.GetByRole(AriaRole.Button, new() { Name = "Run command" }).ClickAsync();
+        await Expect(resume.Locator(".problem")).ToContainTextAsync("409");
+        await resume.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(resume).ToHaveCountAsync(0);
+
+        // Paging with the continuation token: next page, then back to the first.
+        await page.GotoAsync("/#/?limit=2");
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(2);
+        var firstPage = await Ui.Rows(page).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.ticketId)");
+        await page.Locator("#next-page").ClickAsync();
+        await Expect(page.Locator(".pager")).ToContainTextAsync("Page 2");
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(2);
+        var secondPage = await Ui.Rows(page).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.ticketId)");
+        Assert.Empty(firstPage.Intersect(secondPage));
+        await page.Locator("#first-page").ClickAsync();
+        await Expect(page.Locator(".pager")).ToContainTextAsync("Page 1");
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(2);
 
         // The shop page: ledger, standing (or "not available"), tickets per day, timer lateness (or "no data yet").
         await page.GotoAsync($"/#/shops/{DashboardHost.ShopA}");

@@ -479,12 +479,13 @@ function renderSignIn(message) {
 
 function boardFilters(params) {
   const limit = Number(params.get("limit"));
+  const validLimit = Number.isInteger(limit) && limit >= 1 && limit <= 200;
   return {
     state: STATES.includes(params.get("state")) ? params.get("state") : "",
     marketplace: params.get("marketplace") ?? "",
     shopId: session.role === "admin" ? (params.get("shopId") ?? "") : "",
     dueBefore: params.get("dueBefore") ?? "",
-    limit: PAGE_SIZES.includes(limit) ? limit : 50,
+    limit: validLimit ? limit : 50,
     continuationToken: params.get("ct") ?? "",
     page: Math.max(1, Number(params.get("page")) || 1),
   };
@@ -593,7 +594,7 @@ function filterForm(filters) {
     h("div", { class: "field" }, h("label", { for: ids.due }, t("filter.dueBefore")),
       h("input", { id: ids.due, name: "dueBefore", type: "datetime-local", value: filters.dueBefore ? isoToLocalInput(filters.dueBefore) : "" })),
     h("div", { class: "field field-narrow" }, h("label", { for: ids.size }, t("board.pageSize")),
-      select(ids.size, "limit", PAGE_SIZES.map((n) => [String(n), String(n)]), filters.limit)));
+      select(ids.size, "limit", [...new Set([...PAGE_SIZES, filters.limit])].sort((a, b) => a - b).map((n) => [String(n), String(n)]), filters.limit)));
 
   const form = h("form", { class: "filters card", role: "search", "aria-labelledby": "filters-title" },
     h("h2", { id: "filters-title", class: "visually-hidden" }, t("board.filters")),
@@ -841,7 +842,7 @@ function renderTicket(gen, view) {
 }
 
 function statusChip(status) {
-  const icon = status === "failed" ? "✕ " : status === "settled" || status === "done" ? "✓ " : "… ";
+  const icon = status === "failed" ? "✕ " : ["settled", "done", "delivered", "sent", "recorded"].includes(status) ? "✓ " : "… ";
   return h("span", { class: `status-chip status-${status}` }, h("span", { "aria-hidden": "true" }, icon), label("status", status));
 }
 
@@ -856,7 +857,8 @@ async function loadNotifications(gen, view) {
         h("span", { class: "chip" }, label("audience", n.audience)), " ",
         h("span", { class: "chip chip-quiet" }, n.channel ?? ""), " ",
         h("strong", null, label("template", n.template)), " · ",
-        h("span", { class: "muted small" }, timeEl(n.sentAt))),
+        n.status ? [statusChip(n.status), " · "] : null,
+        h("span", { class: "muted small" }, t("ticket.sentAt"), " ", timeEl(n.sentAt))),
       h("p", { class: "notice-text", lang: n.text?.[lang()] ? lang() : "zh-CN" }, n.text?.[lang()] ?? n.text?.["zh-CN"] ?? n.text?.en ?? "")))) : h("p", { class: "muted" }, t("ticket.noNotices"));
   } catch (error) {
     if (error instanceof Stale) throw error;
@@ -907,14 +909,33 @@ function historySummary(entry) {
     case "ticket_escalated": return e.reason ? reasonText(e.reason) : null;
     case "flagged_for_review": return e.reason ? reasonText(e.reason) : null;
     case "work_failed": return [h("code", null, e.key ?? ""), " · ", e.failure ?? ""];
-    case "work_retried": return [h("code", null, e.key ?? ""), " · ", e.why ?? ""];
+    case "work_retried": return [h("code", null, e.key ?? ""), operatorNote(e)];
     case "event_ignored": return [e.command ?? "", " · ", e.reason ?? ""];
     case "notice_queued": return e.notice ? [label("audience", e.notice.audience), " · ", label("template", e.notice.template)] : null;
     case "notice_delivered": return h("code", null, e.key ?? "");
     case "complaint_filed": return e.reason ?? null;
     case "complaint_resolved": return e.upheld ? t("outcome.complaint_upheld") : t("outcome.complaint_rejected");
-    default: return e.why ?? e.reason ?? null;
+    case "deadline_extended": return [label("deadline", e.kind), ": ", timeEl(e.previousDueAt), " → ", timeEl(e.dueAt), operatorNote(e)];
+    case "clock_paused": return operatorNote(e);
+    case "clock_resumed": return [e.pausedFor ? t("history.pausedFor", { t: isoDuration(e.pausedFor) }) : null, operatorNote(e)];
+    case "review_resolved": return [e.cancelledCompensationKeys?.length ? [e.cancelledCompensationKeys.join(", "), " "] : null, operatorNote(e)];
+    case "ticket_force_completed": return operatorNote(e);
+    case "seller_reminded": return [label("deadline", e.kind), " · ", timeEl(e.dueAt), e.lead ? ` · ${t("history.lead", { t: isoDuration(e.lead) })}` : ""];
+    default: return e.why ? operatorNote(e) : e.reason ?? null;
   }
+}
+
+/** "— why (by operator)" for audited operator events. */
+function operatorNote(e) {
+  if (!e.why && !e.operator) return null;
+  return h("span", { class: "op-note" }, e.why ? ` “${e.why}”` : "", e.operator ? h("span", { class: "muted small" }, ` ${t("history.by", { who: e.operator })}`) : null);
+}
+
+/** A .NET TimeSpan ("1.02:03:04" or "02:03:04") or ISO duration, shown as h:mm:ss. */
+function isoDuration(value) {
+  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(String(value));
+  if (!m) return String(value);
+  return fmtSpan((((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000);
 }
 
 /** A review or escalation reason: a known code in words, e.g. work_failed:&lt;key&gt; with its key. */
@@ -926,6 +947,7 @@ function reasonText(reason) {
 function historyTone(type) {
   if (type === "work_failed" || type === "deadline_lapsed") return "bad";
   if (type === "flagged_for_review" || type === "ticket_escalated" || type === "event_ignored") return "warn";
+  if (["deadline_extended", "clock_paused", "clock_resumed", "review_resolved", "ticket_force_completed", "work_retried"].includes(type)) return "op";
   if (type === "ticket_completed" || type === "compensation_settled" || type === "notice_delivered") return "good";
   if (type.startsWith("seller_replied") || type === "ticket_opened") return "key";
   return "plain";
@@ -1096,7 +1118,8 @@ function operatorPanel(gen, view) {
 }
 
 function openOperatorDialog(gen, view, command, fixed, status) {
-  const ids = { why: uid("op-why"), by: uid("op-by"), cancel: uid("op-cancel") };
+  const ids = { why: uid("op-why"), by: uid("op-by"), cancel: uid("op-cancel"), who: uid("op-who") };
+  const idempotencyKey = randomId(); // one per dialog: a double submit runs the command once
   const title = t(command.label, fixed);
   const problemArea = h("div", { class: "form-status" });
   const fields = [];
@@ -1119,6 +1142,8 @@ function openOperatorDialog(gen, view, command, fixed, status) {
     h("p", { class: "muted small" }, h("code", null, `POST /api/tickets/${view.ticketId}/operator/${command.path}`)),
     fields,
     h("div", { class: "field" }, h("label", { for: ids.why }, t("op.why")), why, whyError),
+    h("div", { class: "field" }, h("label", { for: ids.who }, t("op.operator")),
+      h("input", { id: ids.who, name: "operator", type: "text", maxlength: "100", autocomplete: "name" })),
     problemArea,
     h("div", { class: "form-actions" },
       confirm,
@@ -1137,11 +1162,14 @@ function openOperatorDialog(gen, view, command, fixed, status) {
     whyError.hidden = true;
     const data = new FormData(form);
     const body = { ...fixed, why: why.value.trim() };
+    if (String(data.get("operator") ?? "").trim()) body.operator = String(data.get("operator")).trim();
     if (command.fields.includes("by")) body.by = data.get("by");
     if (command.fields.includes("cancelPendingCompensation")) body.cancelPendingCompensation = data.get("cancelPendingCompensation") === "on";
     confirm.disabled = true;
     try {
-      const result = await api(gen, `/api/tickets/${encodeURIComponent(view.ticketId)}/operator/${command.path}`, { method: "POST", body });
+      const result = await api(gen, `/api/tickets/${encodeURIComponent(view.ticketId)}/operator/${command.path}`, {
+        method: "POST", body, headers: { "Idempotency-Key": idempotencyKey },
+      });
       dialog.close();
       const updated = result?.ticketId ? result : await api(gen, `/api/tickets/${encodeURIComponent(view.ticketId)}`);
       renderTicket(gen, updated);
@@ -1253,15 +1281,19 @@ async function loadStanding(gen, shopId, section) {
   try {
     const data = await api(gen, `/api/shops/${encodeURIComponent(shopId)}/standing`);
     const entries = data?.entries ?? [];
-    section.replaceChildren(head,
-      h("p", { class: "stat inline" }, h("span", { class: "stat-label" }, t("shop.totalPoints")), h("span", { class: "stat-value", "data-testid": "total-points" }, String(data?.totalPoints ?? 0))),
+    const byMarketplace = Object.entries(data?.pointsByMarketplace ?? {});
+    fill(section, head,
+      h("div", { class: "standing-stats" },
+        h("p", { class: "stat inline" }, h("span", { class: "stat-label" }, t("shop.totalPoints")), h("span", { class: "stat-value", "data-testid": "total-points" }, String(data?.totalPoints ?? 0))),
+        byMarketplace.map(([mp, points]) => h("p", { class: "stat inline" }, h("span", { class: "stat-label" }, label("mp", mp)), h("span", { class: "stat-value" }, String(points))))),
       entries.length ? h("table", { class: "mini" },
-        h("thead", null, h("tr", null, [t("col.ticket"), t("shop.points"), t("shop.at"), t("shop.reason")].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", null, h("tr", null, [t("col.ticket"), t("col.marketplace"), t("shop.points"), t("shop.at"), t("shop.reason")].map((c, i) => h("th", { scope: "col", class: i === 2 ? "num" : null }, c)))),
         h("tbody", null, entries.map((e) => h("tr", null,
-          h("td", null, h("a", { href: `#/tickets/${encodeURIComponent(e.ticketId)}` }, e.ticketId)),
+          h("td", null, h("a", { href: `#/tickets/${encodeURIComponent(e.ticketId)}` }, h("code", null, e.ticketId))),
+          h("td", null, label("mp", e.marketplace)),
           h("td", { class: "num" }, String(e.points)),
           h("td", null, timeEl(e.at)),
-          h("td", null, e.reason ?? "")))))
+          h("td", null, label("standing", e.reason))))))
         : h("p", { class: "muted" }, t("shop.noStanding")));
   } catch (error) {
     if (error instanceof Stale) throw error;
