@@ -52,6 +52,13 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(page.Locator(".ticket-countdown .cd-time")).ToContainTextAsync("1d 03:"); // 24 h + 4 h
         await Ui.ScreenshotAsync(page, "ticket-admin");
 
+        // Pause freezes the countdown; resume brings it back.
+        await RunOperatorCommandAsync(page, "pause", "Waiting for the platform (dashboard test)");
+        await Expect(page.Locator(".ticket-countdown [data-testid=paused]")).ToBeVisibleAsync();
+        await RunOperatorCommandAsync(page, "resume", "Platform answered (dashboard test)");
+        await Expect(page.Locator(".ticket-countdown .countdown[data-due]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=history] li[data-type=clock_resumed]")).ToHaveCountAsync(1);
+
         // A command the ticket cannot take now shows the problem inline, in the dialog.
         await page.Locator("[data-testid=operator] button[data-op=resume]").ClickAsync();
         var resume = page.Locator("dialog[data-op=resume]");
@@ -86,5 +93,15 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(page.Locator("#per-day .legend")).ToContainTextAsync("Out-of-stock compensated");
         await Expect(page.Locator("#lateness svg.chart, #lateness [data-testid=lateness-empty]").First).ToBeVisibleAsync();
         await Ui.ScreenshotAsync(page, "shop-admin", fullPage: true);
+    }
+
+    private static async Task RunOperatorCommandAsync(IPage page, string command, string why)
+    {
+        await page.Locator($"[data-testid=operator] button[data-op={command}]").ClickAsync();
+        var dialog = page.Locator($"dialog[data-op={command}]");
+        await dialog.GetByLabel("Why (required)").FillAsync(why);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Run command" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=op-ok]")).ToBeVisibleAsync();
     }
 }

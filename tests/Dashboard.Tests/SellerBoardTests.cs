@@ -48,6 +48,13 @@ public sealed partial class SellerBoardTests(DashboardHost host)
         await Expect(Ui.Rows(page)).ToHaveCountAsync(1);
         await Expect(Ui.Rows(page).First).ToHaveAttributeAsync("data-ticket-id", host.Seeded["a-soon"]);
         await page.GetByLabel("Marketplace", new() { Exact = true }).SelectOptionAsync("");
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(5);
+        await page.GetByLabel("Due before", new() { Exact = true }).FillAsync(Ui.LocalInput(now.AddHours(2)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(1);
+        await Expect(Ui.Rows(page).First).ToHaveAttributeAsync("data-ticket-id", host.Seeded["a-urgent"]);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(5);
         await page.GetByLabel("State", new() { Exact = true }).SelectOptionAsync("awaiting_seller_reply");
         await Expect(Ui.Row(page, ticketId)).ToBeVisibleAsync();
         await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToHaveCountAsync(0);

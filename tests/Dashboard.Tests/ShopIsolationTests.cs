@@ -12,6 +12,13 @@ public sealed class ShopIsolationTests(DashboardHost host)
         var page = await context.NewPageAsync();
         var shopBTicket = host.Seeded["b-secret-order"];
 
+        // An unknown key is refused at the door.
+        await page.GotoAsync("/");
+        await page.Locator("input[name=apiKey]").FillAsync("not-a-key");
+        await page.Locator("input[name=apiKey]").PressAsync("Enter");
+        await Expect(page.Locator(".signin [role=alert]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=role]")).ToHaveCountAsync(0);
+
         await Ui.SignInAsync(page, DashboardHost.SellerAKey);
         await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToBeVisibleAsync();
         Assert.All(await Ui.Rows(page).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.shopId)"), shop => Assert.Equal(DashboardHost.ShopA, shop));

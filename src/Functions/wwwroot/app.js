@@ -728,6 +728,7 @@ function renderTicket(gen, view) {
   const main = $("#main");
   const failed = (view.work ?? []).filter((w) => w.status === "failed");
   const active = view.activeDeadline;
+  const pausedAt = active ? (view.pausedAt ?? pausedSince(view.history ?? [])) : null;
 
   const header = h("div", { class: "ticket-head card" },
     h("div", { class: "ticket-title" },
@@ -737,7 +738,8 @@ function renderTicket(gen, view) {
     h("div", { class: "ticket-status" },
       stateBadge(view.state),
       view.outcome ? h("span", { class: "outcome-chip", "data-testid": "outcome" }, label("outcome", view.outcome)) : null,
-      active ? h("div", { class: "ticket-countdown" }, h("span", { class: "muted small" }, label("deadline", active.kind)), countdown(active.dueAt)) : null));
+      active ? h("div", { class: "ticket-countdown" }, h("span", { class: "muted small" }, label("deadline", active.kind)),
+        pausedAt ? pausedCountdown(active.dueAt, pausedAt) : countdown(active.dueAt)) : null));
 
   const alerts = [];
   if (view.needsReview) {
@@ -839,6 +841,30 @@ function renderTicket(gen, view) {
       h("div", { class: "ticket-side" }, historySection)));
   main.dataset.ticketId = view.ticketId;
   main.dataset.state = view.state;
+}
+
+/**
+ * When the operator paused the clock (and it is still paused): the view's pausedAt when the API sends it, else read
+ * off the history: a pause holds the deadline it was taken on, so a resume or anything that changes the deadline ends it.
+ */
+function pausedSince(history) {
+  const ends = new Set(["clock_resumed", "deadline_lapsed", "ticket_completed", "ticket_escalated", "ticket_force_completed",
+    "seller_replied_with_delay", "seller_replied_with_plan", "seller_replied_cannot_ship"]);
+  let since = null;
+  for (const entry of [...history].sort((a, b) => (a.version ?? 0) - (b.version ?? 0))) {
+    if (entry.type === "clock_paused") since = entry.at;
+    else if (ends.has(entry.type)) since = null;
+  }
+  return since;
+}
+
+/** A frozen countdown: the time that was left when the clock was paused. */
+function pausedCountdown(dueAt, pausedAt) {
+  const left = Date.parse(dueAt) - Date.parse(pausedAt);
+  return h("span", { class: "countdown due-paused", "data-testid": "paused" },
+    h("span", { class: "cd-icon", "aria-hidden": "true" }, "⏸"),
+    h("span", { class: "cd-time" }, t("due.left", { t: fmtSpan(left) })),
+    h("span", { class: "cd-badge" }, t("due.paused", { time: fmtTime(pausedAt) })));
 }
 
 function statusChip(status) {
