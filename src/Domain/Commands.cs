@@ -69,3 +69,25 @@ public sealed record RecordWorkFailed(string Key, string Failure, DateTimeOffset
 
 /// <summary>An operator retries a failed work item (audited: who and why).</summary>
 public sealed record RetryWork(string Key, string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+
+/// <summary>
+/// An operator moves the active deadline (and its lapse time) later by <paramref name="By"/>: more than zero and at most
+/// the policy's <see cref="MarketplacePolicy.MaxOperatorExtension"/>. Audited: who and why.
+/// </summary>
+public sealed record ExtendDeadline(TimeSpan By, string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+
+/// <summary>An operator stops the ticket's clock: the active deadline cannot lapse, and what happens meanwhile is in time. Audited.</summary>
+public sealed record PauseClock(string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+
+/// <summary>An operator restarts the ticket's clock: the active deadline moves later by the time it was paused. Audited.</summary>
+public sealed record ResumeClock(string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+
+/// <summary>
+/// An operator clears the ticket's review flag; with <paramref name="CancelPendingCompensation"/>, every compensation not yet
+/// settled is cancelled (with its pending buyer notice). Settled money is never touched. Audited.
+/// </summary>
+public sealed record ResolveReview(bool CancelPendingCompensation, string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+
+/// <summary>An operator completes an open ticket (<see cref="TicketOutcome.ForceCompleted"/>), with no compensation. Audited.</summary>
+public sealed record ForceComplete(string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
+

@@ -35,6 +35,28 @@ public static class RejectionCodes
     public const string UnknownWorkItem = "unknown_work_item";
     public const string OperatorRequired = "operator_required";
     public const string AppealWindowClosed = "appeal_window_closed";
+
+    /// <summary>An operator command says why (audit).</summary>
+    public const string WhyRequired = "why_required";
+
+    /// <summary>An extension must be more than zero and at most the policy's <see cref="MarketplacePolicy.MaxOperatorExtension"/>.</summary>
+    public const string InvalidExtension = "invalid_extension";
+
+    /// <summary>There is no active deadline to extend or pause (no ticket, platform intervention, completed).</summary>
+    public const string NoActiveDeadline = "no_active_deadline";
+
+    /// <summary>The active deadline has already passed (it is in its grace): there is no time left to pause.</summary>
+    public const string DeadlinePassed = "deadline_passed";
+
+    public const string AlreadyPaused = "already_paused";
+
+    public const string NotPaused = "not_paused";
+
+    /// <summary>The ticket is not flagged for review.</summary>
+    public const string NotFlagged = "not_flagged";
+
+    /// <summary>The ticket is already completed.</summary>
+    public const string TicketCompleted = "ticket_completed";
 }
 
 /// <summary>Reasons of <see cref="EventIgnored"/>: recorded, no effect.</summary>
@@ -45,6 +67,9 @@ public static class IgnoredReasons
     public const string Duplicate = "duplicate";
     public const string NotApplicableInState = "not_applicable_in_state";
     public const string StaleDeadline = "stale_deadline";
+
+    /// <summary>The deadline timer fired while an operator had the clock paused.</summary>
+    public const string ClockPaused = "clock_paused";
 }
 
 /// <summary>Reasons of <see cref="FlaggedForReview"/> and <see cref="TicketEscalated"/>.</summary>
@@ -55,6 +80,7 @@ public static class ReviewReasons
     public const string InTimePlanAnswerAfterLapse = "in_time_plan_answer_after_lapse";
     public const string WorkFailedPrefix = "work_failed:";
     public const string SettledAfterReversal = "settled_after_reversal";
+    public const string SettledAfterCancellation = "settled_after_cancellation";
 
     public const string ReplyLapsed = "reply_lapsed";
     public const string ShipByLapsed = "ship_by_lapsed";

@@ -64,5 +64,24 @@ public sealed record WorkRetried(string Key, string Operator, string Why, DateTi
 /// <summary>A force-majeure appeal was upheld; <paramref name="ReversedKeys"/> are the compensations it reversed.</summary>
 public sealed record AppealUpheld(ForceMajeure Cause, IReadOnlyList<string> Evidence, DateTimeOffset FiledAt, string Operator, IReadOnlyList<string> ReversedKeys, DateTimeOffset At) : TicketEvent(At);
 
-/// <summary>A fact recorded with no effect: <paramref name="Reason"/> is <c>no_ticket</c>, <c>ticket_completed</c>, <c>duplicate</c>, <c>not_applicable_in_state</c>, <c>stale_deadline</c>.</summary>
+/// <summary>
+/// A fact recorded with no effect: <paramref name="Reason"/> is <c>no_ticket</c>, <c>ticket_completed</c>, <c>duplicate</c>,
+/// <c>not_applicable_in_state</c>, <c>stale_deadline</c> or <c>clock_paused</c> (see <see cref="IgnoredReasons"/>).
+/// </summary>
 public sealed record EventIgnored(string Reason, string Command, DateTimeOffset At) : TicketEvent(At);
+
+/// <summary>An operator moved the active deadline from <paramref name="PreviousDueAt"/> to <paramref name="DueAt"/> (its lapse time moves with it).</summary>
+public sealed record DeadlineExtended(DeadlineKind Kind, DateTimeOffset PreviousDueAt, DateTimeOffset DueAt, string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
+
+/// <summary>An operator stopped the ticket's clock at <see cref="TicketEvent.At"/>.</summary>
+public sealed record ClockPaused(string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
+
+/// <summary>An operator restarted the clock; the active deadline moves later by <paramref name="PausedFor"/>.</summary>
+public sealed record ClockResumed(TimeSpan PausedFor, string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
+
+/// <summary>An operator cleared the review flag; <paramref name="CancelledCompensationKeys"/> are the unsettled compensations cancelled with it.</summary>
+public sealed record ReviewResolved(string Operator, string Why, IReadOnlyList<string> CancelledCompensationKeys, DateTimeOffset At) : TicketEvent(At);
+
+/// <summary>An operator completed the ticket (followed by <see cref="TicketCompleted"/> with <see cref="TicketOutcome.ForceCompleted"/>).</summary>
+public sealed record TicketForceCompleted(string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
+

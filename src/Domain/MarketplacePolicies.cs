@@ -218,6 +218,7 @@ public static class MarketplacePolicies
                 AppealWindowWorkingDays = Count("appealWindowWorkingDays", 7),
                 LocalUtcOffset = Offset("localUtcOffset"),
                 AppealReversesOnlyLateShipment = Flag("appealReversesOnlyLateShipment", true),
+                MaxOperatorExtension = Duration("maxOperatorExtension", TimeSpan.FromDays(7)),
             };
 
             foreach (var property in root.EnumerateObject())

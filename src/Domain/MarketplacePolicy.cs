@@ -130,6 +130,9 @@ public sealed record MarketplacePolicy
     /// <summary>(as written: false) Cap any compensation at the amount actually paid. RULES.md: the minimum applies even above the paid amount.</summary>
     public bool CapCompensationAtPaidAmount { get; init; }
 
+    /// <summary>(chosen) The most an operator may move the active deadline in one <see cref="ExtendDeadline"/> (7 days).</summary>
+    public TimeSpan MaxOperatorExtension { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>(chosen) A shipment whose occurredAt is after the active deadline is recorded but does not complete the ticket; the lapse decides.</summary>
     public bool LateFactsAwaitLapse { get; init; } = true;
 }

@@ -30,6 +30,9 @@ public static partial class TicketDecider
             Reply = e.Reply,
             ShipByDeadline = e.ShipByDeadline.DueAt,
             ActiveDeadline = e.ShipByDeadline,
+
+            // A pause holds the deadline it was taken on; the seller's new deadline runs (nothing to shift later).
+            PausedAt = null,
         },
         SellerRepliedWithPlan e => state with
         {
@@ -37,11 +40,12 @@ public static partial class TicketDecider
             Reply = e.Reply,
             BuyerConfirmationDeadline = e.BuyerConfirmationDeadline.DueAt,
             ActiveDeadline = e.BuyerConfirmationDeadline,
+            PausedAt = null,
         },
-        SellerRepliedCannotShip e => state with { Reply = e.Reply, ActiveDeadline = null },
+        SellerRepliedCannotShip e => NoDeadline(state) with { Reply = e.Reply },
         PlanAccepted => state with { PlanAccepted = true },
         PlanRejected => state with { PlanAccepted = false },
-        DeadlineLapsed e => state with { ActiveDeadline = null, LastLapse = new LapsedDeadline(e.Kind, e.DueAt, e.At) },
+        DeadlineLapsed e => NoDeadline(state) with { LastLapse = new LapsedDeadline(e.Kind, e.DueAt, e.At) },
         CompensationAssessed e => state with
         {
             Compensations = [.. state.Compensations, new Compensation(e.Kind, e.Amount, e.IdempotencyKey, WorkStatus.Pending, e.At, null)],
@@ -50,10 +54,9 @@ public static partial class TicketDecider
         {
             Compensations = [.. state.Compensations.Select(c => string.Equals(c.IdempotencyKey, e.IdempotencyKey, StringComparison.Ordinal) ? c with { Status = WorkStatus.Done, SettledAt = e.At } : c)],
         },
-        TicketEscalated e => state with
+        TicketEscalated e => NoDeadline(state) with
         {
             Status = TicketStatus.PlatformIntervention,
-            ActiveDeadline = null,
             EscalationReason = e.Reason,
             ComplaintFiling = e.ComplaintFilingRequired ? state.ComplaintFiling ?? WorkStatus.Pending : state.ComplaintFiling,
         },
@@ -72,12 +75,11 @@ public static partial class TicketDecider
             // Once the platform has resolved, filing a complaint on the buyer's behalf is moot.
             ComplaintFiling = state.ComplaintFiling is null ? null : WorkStatus.Done,
         },
-        TicketCompleted e => state with
+        TicketCompleted e => NoDeadline(state) with
         {
             Status = TicketStatus.Completed,
             Outcome = e.Outcome,
             CompletedAt = e.At,
-            ActiveDeadline = null,
         },
         NoticeQueued e => state with { Notices = [.. state.Notices, e.Notice] },
         NoticeDelivered e => state with { Notices = SetNotice(state.Notices, e.Key, WorkStatus.Done) },
@@ -89,9 +91,59 @@ public static partial class TicketDecider
             AppealUpheldAt = e.At,
             Compensations = [.. state.Compensations.Select(c => e.ReversedKeys.Contains(c.IdempotencyKey, StringComparer.Ordinal) ? c with { ReversedAt = e.At } : c)],
         },
+        DeadlineExtended e => MoveActiveDeadline(state, e.DueAt),
+        ClockPaused e => state with { PausedAt = e.At },
+        ClockResumed e => (state.ActiveDeadline is { } active && state.PausedAt is { } pausedAt && active.DueAt >= pausedAt
+                ? MoveActiveDeadline(state, active.DueAt + e.PausedFor)
+                : state) with { PausedAt = null },
+        ReviewResolved e => CancelCompensations(state, e.CancelledCompensationKeys, e.At) with { NeedsReview = false, ReviewReasons = [] },
+        TicketForceCompleted => state with
+        {
+            // The ticket ends here: filing a complaint on the buyer's behalf is moot.
+            ComplaintFiling = state.ComplaintFiling is null ? null : WorkStatus.Done,
+        },
         EventIgnored => state,
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "not a ticket event"),
     };
+
+    /// <summary>The ticket no longer waits on a deadline: no active deadline, nothing paused.</summary>
+    private static TicketState NoDeadline(TicketState state) => state with { ActiveDeadline = null, PausedAt = null };
+
+    /// <summary>The active deadline and its matching field move to <paramref name="dueAt"/>; its lapse time keeps the same grace.</summary>
+    private static TicketState MoveActiveDeadline(TicketState state, DateTimeOffset dueAt)
+    {
+        if (state.ActiveDeadline is not { } active)
+        {
+            return state;
+        }
+
+        return state with
+        {
+            ActiveDeadline = active with { DueAt = dueAt, LapsesAt = dueAt + (active.LapsesAt - active.DueAt) },
+            ReplyDeadline = active.Kind == DeadlineKind.Reply ? dueAt : state.ReplyDeadline,
+            ShipByDeadline = active.Kind == DeadlineKind.ShipBy ? dueAt : state.ShipByDeadline,
+            BuyerConfirmationDeadline = active.Kind == DeadlineKind.BuyerConfirmation ? dueAt : state.BuyerConfirmationDeadline,
+        };
+    }
+
+    /// <summary>The compensations under <paramref name="keys"/> are cancelled, and so are their undelivered "compensation granted" notices.</summary>
+    private static TicketState CancelCompensations(TicketState state, IReadOnlyList<string> keys, DateTimeOffset at)
+    {
+        if (keys.Count == 0)
+        {
+            return state;
+        }
+
+        var noticeKeys = state.Compensations
+            .Where(c => keys.Contains(c.IdempotencyKey, StringComparer.Ordinal))
+            .Select(c => NoticeTemplates.CompensationKey(c.Kind))
+            .ToHashSet(StringComparer.Ordinal);
+        return state with
+        {
+            Compensations = [.. state.Compensations.Select(c => keys.Contains(c.IdempotencyKey, StringComparer.Ordinal) ? c with { CancelledAt = at } : c)],
+            Notices = [.. state.Notices.Select(n => noticeKeys.Contains(n.Key) && n.Status != WorkStatus.Done ? n with { CancelledAt = at } : n)],
+        };
+    }
 
     private static TicketState SetWork(TicketState state, string key, WorkStatus status) => state with
     {

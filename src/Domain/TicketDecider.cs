@@ -32,6 +32,11 @@ public static partial class TicketDecider
         RecordWorkFailed c => Failed(state, c),
         RetryWork c => Retry(state, c),
         UpholdAppeal c => Appeal(state, c),
+        ExtendDeadline c => Extend(state, c),
+        PauseClock c => Pause(state, c),
+        ResumeClock c => Resume(state, c),
+        ResolveReview c => ResolveFlag(state, c),
+        ForceComplete c => Force(state, c),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a ticket command"),
     };
 
@@ -268,7 +273,8 @@ public static partial class TicketDecider
                 : Reject(RejectionCodes.AlreadyReplied, $"the seller already replied '{earlier.Kind.WireName()}' at {Instant(earlier.At)}");
         }
 
-        var windowClosed = state.ReplyDeadline is { } deadline && c.Now > deadline;
+        // While the clock is paused the reply window cannot close (a pause is taken only before the deadline).
+        var windowClosed = state.ReplyDeadline is { } deadline && c.Now > deadline && !state.IsPaused;
         switch (state.Status)
         {
             case TicketStatus.AwaitingSellerReply:
@@ -516,6 +522,12 @@ public static partial class TicketDecider
             return Ignore(state.HasTicket ? IgnoredReasons.StaleDeadline : IgnoredReasons.NoTicket, what, c.Now);
         }
 
+        if (state.IsPaused)
+        {
+            // Recorded, no effect: the deadline moves later by the paused time when an operator resumes the clock.
+            return Ignore(IgnoredReasons.ClockPaused, what, c.Now);
+        }
+
         if (c.Now < active.LapsesAt)
         {
             return Reject(RejectionCodes.DeadlineNotDue, $"the {c.Kind.WireName()} deadline lapses at {Instant(active.LapsesAt)} (due + grace)");
@@ -548,6 +560,8 @@ public static partial class TicketDecider
             null => Reject(RejectionCodes.UnknownWorkItem, $"no compensation '{c.IdempotencyKey}' on this ticket"),
             WorkStatus.Pending or WorkStatus.Failed when compensation.ReversedAt is not null =>
                 Accept(new CompensationSettled(c.IdempotencyKey, c.Now), new FlaggedForReview(ReviewReasons.SettledAfterReversal, c.Now)),
+            WorkStatus.Pending or WorkStatus.Failed when compensation.CancelledAt is not null =>
+                Accept(new CompensationSettled(c.IdempotencyKey, c.Now), new FlaggedForReview(ReviewReasons.SettledAfterCancellation, c.Now)),
             WorkStatus.Pending or WorkStatus.Failed => Accept(new CompensationSettled(c.IdempotencyKey, c.Now)),
             WorkStatus.Done => Ignore(IgnoredReasons.Duplicate, "compensation.settled", c.Now),
             _ => throw new ArgumentOutOfRangeException(nameof(c), compensation.Status, "unknown work status"),
@@ -579,6 +593,9 @@ public static partial class TicketDecider
         WorkStatusOf(state, c.Key) switch
         {
             null => Reject(RejectionCodes.UnknownWorkItem, $"no work item '{c.Key}' on this ticket"),
+
+            // An operator cancelled it: a late poison report of work no longer owed changes nothing.
+            WorkStatus.Pending or WorkStatus.Failed when IsCancelled(state, c.Key) => Ignore(IgnoredReasons.NotApplicableInState, "work.failed", c.Now),
             WorkStatus.Pending => Accept(new WorkFailed(c.Key, c.Failure, c.Now), new FlaggedForReview(ReviewReasons.WorkFailedPrefix + c.Key, c.Now)),
             WorkStatus.Failed => Ignore(IgnoredReasons.Duplicate, "work.failed", c.Now),
             WorkStatus.Done => Ignore(IgnoredReasons.NotApplicableInState, "work.failed", c.Now),
@@ -600,6 +617,11 @@ public static partial class TicketDecider
         if (state.Compensations.Any(x => string.Equals(x.IdempotencyKey, c.Key, StringComparison.Ordinal) && x.ReversedAt is not null))
         {
             return Reject(RejectionCodes.InvalidState, $"compensation '{c.Key}' was reversed by an upheld appeal");
+        }
+
+        if (IsCancelled(state, c.Key))
+        {
+            return Reject(RejectionCodes.InvalidState, $"work item '{c.Key}' was cancelled by an operator");
         }
 
         return WorkStatusOf(state, c.Key) switch
@@ -655,12 +677,16 @@ public static partial class TicketDecider
         }
 
         var reversed = state.Compensations
-            .Where(x => x.Status != WorkStatus.Done && x.ReversedAt is null
+            .Where(x => x.Status != WorkStatus.Done && x.ReversedAt is null && x.CancelledAt is null
                         && (x.Kind == CompensationKind.LateShipment || (!policy.AppealReversesOnlyLateShipment && x.Kind == CompensationKind.OutOfStock)))
             .Select(x => x.IdempotencyKey)
             .ToArray();
         return Accept(new AppealUpheld(c.Cause, [.. c.Evidence.Where(e => !string.IsNullOrWhiteSpace(e))], c.FiledAt, c.Operator, reversed, c.Now));
     }
+
+    private static bool IsCancelled(TicketState state, string key) =>
+        state.Compensations.Any(x => string.Equals(x.IdempotencyKey, key, StringComparison.Ordinal) && x.CancelledAt is not null)
+        || state.Notices.Any(x => string.Equals(x.Key, key, StringComparison.Ordinal) && x.CancelledAt is not null);
 
     private static WorkStatus? WorkStatusOf(TicketState state, string key) =>
         state.Compensations.FirstOrDefault(x => string.Equals(x.IdempotencyKey, key, StringComparison.Ordinal))?.Status
@@ -704,9 +730,12 @@ public static partial class TicketDecider
             ? new Decision.Rejected(RejectionCodes.OccurredInFuture, $"occurredAt {Instant(occurredAt)} is more than {skew.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s after now {Instant(now)}")
             : null;
 
-    /// <summary>A fact is in time when it occurred at or before the active deadline (an instant).</summary>
+    /// <summary>
+    /// A fact is in time when it occurred at or before the active deadline (an instant). While the clock is paused every
+    /// fact is in time: a pause is taken only before the deadline and, on resume, the deadline moves later by the paused time.
+    /// </summary>
     private static bool InTimeOrLenient(TicketState state, DateTimeOffset occurredAt) =>
-        state.ActiveDeadline is not { } active || occurredAt <= active.DueAt || !state.Policy!.LateFactsAwaitLapse;
+        state.ActiveDeadline is not { } active || occurredAt <= active.DueAt || state.IsPaused || !state.Policy!.LateFactsAwaitLapse;
 
     /// <summary>A fact that occurred at or before a deadline that has already lapsed.</summary>
     private static bool ProvesInTimeAfterLapse(TicketState state, DateTimeOffset occurredAt) =>

@@ -17,10 +17,17 @@ public sealed record Compensation(CompensationKind Kind, Money Amount, string Id
 {
     /// <summary>Set when an upheld appeal reversed this compensation before it was settled; it is no longer pending work.</summary>
     public DateTimeOffset? ReversedAt { get; init; }
+
+    /// <summary>Set when an operator cancelled this compensation before it was settled (<see cref="ResolveReview"/>); it is no longer pending work.</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
 }
 
 /// <summary>A message to the buyer (chat card) or the seller. The host renders <see cref="Template"/> with <see cref="Parameters"/> (zh-CN / en).</summary>
-public sealed record Notice(string Key, NoticeAudience Audience, string Template, IReadOnlyDictionary<string, string> Parameters, WorkStatus Status, DateTimeOffset QueuedAt);
+public sealed record Notice(string Key, NoticeAudience Audience, string Template, IReadOnlyDictionary<string, string> Parameters, WorkStatus Status, DateTimeOffset QueuedAt)
+{
+    /// <summary>Set when the notice was cancelled before delivery (its compensation was cancelled); it is no longer pending work.</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
+}
 
 /// <summary>A shipment as recorded, with the marketplace's time.</summary>
 public sealed record RecordedShipment(Shipment Shipment, DateTimeOffset OccurredAt);
@@ -62,6 +69,9 @@ public sealed record TicketState
 
     /// <summary>The deadline the ticket waits on; null when none (intervention, completed, no ticket).</summary>
     public ActiveDeadline? ActiveDeadline { get; init; }
+
+    /// <summary>When an operator paused the clock; null when running. A pause holds the active deadline it was taken on and ends with it.</summary>
+    public DateTimeOffset? PausedAt { get; init; }
 
     /// <summary>The last deadline that lapsed, if any.</summary>
     public LapsedDeadline? LastLapse { get; init; }
@@ -105,6 +115,9 @@ public sealed record TicketState
 
     public IReadOnlyList<string> ReviewReasons { get; init; } = [];
 
+    /// <summary>An operator has the clock paused: the active deadline cannot lapse and what happens meanwhile is in time.</summary>
+    public bool IsPaused => PausedAt is not null;
+
     /// <summary>A ticket exists and is not completed.</summary>
     public bool IsOpen => Status is not (TicketStatus.None or TicketStatus.Completed);
 
@@ -121,14 +134,14 @@ public sealed record TicketState
     /// <summary>Every compensation and notice still pending, and the complaint filing when one is due.</summary>
     public IReadOnlyList<WorkItem> PendingWork =>
     [
-        .. Compensations.Where(c => c.Status == WorkStatus.Pending && c.ReversedAt is null).Select(c => new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation)),
-        .. Notices.Where(n => n.Status == WorkStatus.Pending).Select(n => new WorkItem(n.Key, WorkKind.DeliverNotice)),
+        .. Compensations.Where(c => c.Status == WorkStatus.Pending && c.ReversedAt is null && c.CancelledAt is null).Select(c => new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation)),
+        .. Notices.Where(n => n.Status == WorkStatus.Pending && n.CancelledAt is null).Select(n => new WorkItem(n.Key, WorkKind.DeliverNotice)),
         .. ComplaintFiling == WorkStatus.Pending ? [new WorkItem(ComplaintFilingKey, WorkKind.FileComplaint)] : Array.Empty<WorkItem>(),
     ];
 
     /// <summary>Total auto-compensation (out-of-stock and late-shipment) on this ticket.</summary>
     public Money AutoCompensationTotal =>
-        Compensations.Where(c => c.Kind != CompensationKind.Complaint && (c.ReversedAt is null || c.Status == WorkStatus.Done)).Aggregate(Money.Zero, (sum, c) => sum + c.Amount);
+        Compensations.Where(c => c.Kind != CompensationKind.Complaint && ((c.ReversedAt is null && c.CancelledAt is null) || c.Status == WorkStatus.Done)).Aggregate(Money.Zero, (sum, c) => sum + c.Amount);
 
     public bool HasCompensation(CompensationKind kind) => Compensations.Any(c => c.Kind == kind);
 }

@@ -47,6 +47,9 @@ public enum TicketOutcome
     LateShipmentCompensated,
     ComplaintUpheld,
     ComplaintRejected,
+
+    /// <summary>An operator completed the ticket (audited), with no compensation.</summary>
+    ForceCompleted,
 }
 
 public enum CompensationKind

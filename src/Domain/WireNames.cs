@@ -24,6 +24,7 @@ public static class WireNames
         TicketOutcome.LateShipmentCompensated => "late_shipment_compensated",
         TicketOutcome.ComplaintUpheld => "complaint_upheld",
         TicketOutcome.ComplaintRejected => "complaint_rejected",
+        TicketOutcome.ForceCompleted => "force_completed",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
@@ -97,10 +98,15 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, null),
     };
 
-    /// <summary>A compensation's status on the wire (API.md): <c>pending</c>, <c>settled</c>, <c>failed</c>, or <c>reversed</c> (appeal upheld before settlement).</summary>
+    /// <summary>
+    /// A compensation's status on the wire (API.md): <c>pending</c>, <c>settled</c>, <c>failed</c>, <c>reversed</c> (appeal upheld
+    /// before settlement) or <c>cancelled</c> (an operator cancelled it before settlement).
+    /// </summary>
     public static string WireStatus(this Compensation compensation) =>
         compensation.ReversedAt is not null && compensation.Status != WorkStatus.Done
             ? "reversed"
+            : compensation.CancelledAt is not null && compensation.Status != WorkStatus.Done
+            ? "cancelled"
             : compensation.Status switch
             {
                 WorkStatus.Pending => "pending",

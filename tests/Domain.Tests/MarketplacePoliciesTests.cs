@@ -62,6 +62,15 @@ public sealed class MarketplacePoliciesTests
     }
 
     [Fact]
+    public void GivenAPolicyAsData_WhenMaxOperatorExtensionIsGivenOrNot_ThenItOrSevenDays()
+    {
+        Assert.Equal(TimeSpan.FromDays(7), MarketplacePolicies.Parse(Douyin).MaxOperatorExtension);
+        Assert.Equal(TimeSpan.FromDays(7), MarketplacePolicies.Xhs2024.MaxOperatorExtension);
+        var oneDay = MarketplacePolicies.Parse(Douyin.Replace("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"maxOperatorExtension\": \"P1D\"", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromDays(1), oneDay.MaxOperatorExtension);
+    }
+
+    [Fact]
     public void GivenADouyinPolicyAsData_WhenSuppliedAsExtra_ThenResolvedAndATicketRunsUnderIt()
     {
         var policy = MarketplacePolicies.Parse(Douyin);

@@ -39,7 +39,7 @@ public sealed class PropertyTests
     ];
 
     private static readonly Gen<Move> GenMove =
-        Gen.Select(Gen.Int[0, 25], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
+        Gen.Select(Gen.Int[0, 30], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
             (op, minutes, a, b) => new Move(op, minutes, a, b));
 
     private static readonly Gen<Scenario> GenScenario =
@@ -74,7 +74,7 @@ public sealed class PropertyTests
         GenScenario.Sample(
             scenario =>
             {
-                var state = Run(scenario);
+                var state = Run(scenario, out var history);
                 if (state.Outcome is { } outcome)
                 {
                     reached[outcome.WireName()] = true;
@@ -89,21 +89,34 @@ public sealed class PropertyTests
                 {
                     reached["needs_review"] = true;
                 }
+
+                foreach (var compensation in state.Compensations.Where(c => c.CancelledAt is not null))
+                {
+                    reached[compensation.WireStatus()] = true;
+                }
+
+                foreach (var change in history.Where(e => e is DeadlineExtended or ClockPaused or ClockResumed or ReviewResolved))
+                {
+                    reached[change.GetType().Name] = true;
+                }
             },
             iter: 3000);
 
         var expected = Enum.GetValues<TicketOutcome>().Select(o => o.WireName())
             .Concat(Enum.GetValues<CompensationKind>().Select(k => k.WireName()))
-            .Append("needs_review");
+            .Append("needs_review")
+            .Concat(["cancelled", nameof(DeadlineExtended), nameof(ClockPaused), nameof(ClockResumed), nameof(ReviewResolved)]);
         Assert.All(expected, name => Assert.True(reached.ContainsKey(name), $"never reached {name}"));
     }
 
-    private static TicketState Run(Scenario scenario)
+    private static TicketState Run(Scenario scenario) => Run(scenario, out _);
+
+    private static TicketState Run(Scenario scenario, out List<TicketEvent> history)
     {
         var policy = Policies[scenario.Market];
         var order = AnOrder(scenario.Paid);
         var state = TicketState.Initial;
-        var history = new List<TicketEvent>();
+        history = [];
         var stated = new HashSet<Money>();
         var now = UrgedAt.AddHours(-2);
         var trackingNo = 0;
@@ -125,6 +138,13 @@ public sealed class PropertyTests
             }
 
             var decision = TicketDecider.Decide(state, command);
+
+            // Completed absorbs operator steering: only the review flag and work owed can still be handled.
+            if (state.Status == TicketStatus.Completed && command is ExtendDeadline or PauseClock or ResumeClock or ForceComplete)
+            {
+                Assert.IsType<Decision.Rejected>(decision);
+            }
+
             switch (decision)
             {
                 case Decision.Rejected rejected:
@@ -212,6 +232,39 @@ public sealed class PropertyTests
         Assert.Equal(after.Status == TicketStatus.Completed, after.Outcome is not null);
         Assert.True(after.Status != TicketStatus.Completed || after.PendingWork.All(w => w.Kind != WorkKind.FileComplaint), "a completed ticket files no complaint");
         Assert.True(after.Reply is null || after.Reply == before.Reply || before.Reply is null);
+
+        // Settled money is never touched (not cancelled, not reversed, not re-owed).
+        foreach (var settled in before.Compensations.Where(c => c.Status == WorkStatus.Done))
+        {
+            Assert.Contains(settled, after.Compensations);
+        }
+
+        // Cancelled or reversed compensation is no longer pending work.
+        Assert.All(
+            after.Compensations.Where(c => c.CancelledAt is not null || c.ReversedAt is not null),
+            c => Assert.DoesNotContain(new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation), after.PendingWork));
+
+        // A pause holds a running deadline that had not passed when it was taken.
+        if (after.PausedAt is { } pausedAt)
+        {
+            Assert.True(after.IsOpen);
+            Assert.NotNull(after.ActiveDeadline);
+            Assert.True(pausedAt <= after.ActiveDeadline.DueAt);
+        }
+
+        // The active deadline keeps its grace and matches its field, however operators moved it.
+        if (after.ActiveDeadline is { } active)
+        {
+            Assert.Equal(after.Policy!.LapseGrace, active.LapsesAt - active.DueAt);
+            Assert.Equal(
+                active.DueAt,
+                active.Kind switch
+                {
+                    DeadlineKind.Reply => after.ReplyDeadline,
+                    DeadlineKind.ShipBy => after.ShipByDeadline,
+                    _ => after.BuyerConfirmationDeadline,
+                });
+        }
     }
 
     private static TicketCommand Command(Move step, TicketState state, MarketplacePolicy policy, Order order, ref DateTimeOffset now, DateTimeOffset occurredAt, ref int trackingNo)
@@ -279,6 +332,18 @@ public sealed class PropertyTests
                 return new RecordComplaintSubmitted(step.B == 0 ? "bogus" : TicketState.ComplaintFilingKey, now);
             case 24:
                 return new UpholdAppeal((ForceMajeure)(step.B % 3), step.A == 0 ? [] : ["evidence.pdf"], occurredAt, "ops", now);
+            case 25:
+                return new ExtendDeadline(step.B switch { 0 => TimeSpan.Zero, 9 => TimeSpan.FromDays(8), _ => TimeSpan.FromHours(step.B * 3) }, step.A == 0 ? "" : "ops", step.A == 1 ? "" : "why", now);
+            case 26:
+                return new PauseClock(step.A == 0 ? "" : "ops", "why", now);
+            case 27:
+                return new ResumeClock("ops", step.A == 0 ? "" : "why", now);
+            case 28:
+                return new ResolveReview(step.B % 2 == 0, "ops", step.A == 0 ? "" : "why", now);
+            case 29:
+                return new ForceComplete(step.B < 7 ? "" : "ops", "why", now);
+            case 30:
+                return step.B < 5 ? new PauseClock("ops", "why", now) : new ResumeClock("ops", "why", now);
             default:
                 return new ReportDelay(now.AddDays(1), occurredAt, now);
         }

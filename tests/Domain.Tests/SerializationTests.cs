@@ -17,6 +17,7 @@ public sealed class SerializationTests
             new RecordWorkFailed("out_of_stock", "ledger down", UrgedAt.AddHours(3)),
             new ResolveComplaint(true, null, UrgedAt.AddHours(4), UrgedAt.AddHours(4)),
             new RecordNoticeDelivered("ticket_opened", UrgedAt.AddHours(5)),
+            new ResolveReview(true, "ops", "ledger will not take it", UrgedAt.AddHours(6)),
         ];
         foreach (var command in commands)
         {
@@ -73,6 +74,11 @@ public sealed class SerializationTests
             new RecordComplaintSubmitted("k", UrgedAt),
             new RecordWorkFailed("k", "f", UrgedAt),
             new RetryWork("k", "o", "w", UrgedAt),
+            new ExtendDeadline(TimeSpan.FromHours(6), "o", "w", UrgedAt),
+            new PauseClock("o", "w", UrgedAt),
+            new ResumeClock("o", "w", UrgedAt),
+            new ResolveReview(true, "o", "w", UrgedAt),
+            new ForceComplete("o", "w", UrgedAt),
         ];
 
         foreach (var command in commands)
