@@ -205,11 +205,18 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         }
     }
 
-    /// <summary>After a commit: deletes the wake-ups of timers the new state no longer waits for (by send receipt).</summary>
+    /// <summary>After a commit: deletes the wake-ups of not-yet-due timers the new state no longer waits for (by send receipt).</summary>
     private async Task DeleteSupersededAsync(Plan plan, ImmutableDictionary<string, TimerReceipt> receipts, CancellationToken ct)
     {
+        var now = _clock.GetUtcNow();
         foreach (var timer in plan.Superseded)
         {
+            if (timer.DueAt <= now)
+            {
+                // Due: its wake-up is being (or was) received, so the send receipt no longer deletes it; on arrival it is dropped.
+                continue;
+            }
+
             if (receipts.TryGetValue(ReceiptKey(timer), out var receipt))
             {
                 await DeleteQuietlyAsync(_timerQueue, receipt.MessageId, receipt.PopReceipt, ct).ConfigureAwait(false);

@@ -119,8 +119,8 @@ public abstract class QueueListener : BackgroundService
                 var sleepEnd = _sleepClock.GetUtcNow() + idleDelay;
                 while (true)
                 {
-                    var remaining = sleepEnd - _sleepClock.GetUtcNow();
-                    var sleep = LimitSleep(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                    var left = sleepEnd - _sleepClock.GetUtcNow();
+                    var sleep = LimitSleep(left > TimeSpan.Zero ? left : TimeSpan.Zero);
                     Interlocked.Exchange(ref _sleepUntilTicks, (_sleepClock.GetUtcNow() + sleep).UtcTicks);
                     _sleeping = true;
                     Interlocked.Increment(ref _sleeps);

@@ -210,3 +210,46 @@ public sealed class CommitTests(AzuriteServer azurite, ITestOutputHelper output)
             throw new InvalidOperationException("projection store down");
     }
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class CostTests(AzuriteServer azurite, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task GivenTicketLikeLifecycles_ThenStorageRequestsPerLifecycleAreFarBelowDurableFunctions()
+    {
+        var h = await Harness.CreateAsync(azurite, o => o.MaxTimerChunk = TimeSpan.FromDays(6));
+
+        // Replied: (first command reads the new instance) open with a 24 h deadline, then the reply cancels it (the wake-up is deleted by receipt).
+        var before = h.Runtime.RequestCounter.Snapshot();
+        await h.ExecuteAsync("replied", "open", new SetDeadline(Harness.Start.AddHours(24)));
+        await h.ExecuteAsync("replied", "reply", new ClearDeadline());
+        var replied = StorageRequestCounter.Difference(before, h.Runtime.RequestCounter.Snapshot());
+
+        // Lapsed: open with a 1 s deadline; the wake-up arrives, fires, is deleted; a later sweep drops the index row.
+        before = h.Runtime.RequestCounter.Snapshot();
+        await h.ExecuteAsync("lapsed", "open", new SetDeadline(Harness.Start.AddSeconds(1)));
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        var received = 0;
+        var emptyPolls = 0;
+        await Wait.UntilAsync(
+            async () =>
+            {
+                var n = await h.Timers.PollOnceAsync(CancellationToken.None);
+                received += n;
+                emptyPolls += n == 0 ? 1 : 0;
+                return received > 0;
+            },
+            TimeSpan.FromSeconds(10),
+            "wake-up arrives");
+        await h.Runtime.SweepOnceAsync(CancellationToken.None);
+        var lapsed = StorageRequestCounter.Difference(before, h.Runtime.RequestCounter.Snapshot());
+        var lapsedWithoutEmptyPolls = lapsed.Values.Sum() - emptyPolls;
+
+        output.WriteLine($"replied lifecycle: {replied.Values.Sum()} requests ({string.Join(", ", replied.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}"))})");
+        output.WriteLine($"lapsed lifecycle:  {lapsedWithoutEmptyPolls} requests + {emptyPolls} empty test polls ({string.Join(", ", lapsed.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}"))}); the sweep's query and batch delete are shared by every row it visits");
+        Assert.Equal(1, (await h.StateAsync("lapsed")).Lapses);
+        Assert.True(replied.Values.Sum() <= 6);
+        Assert.True(lapsedWithoutEmptyPolls <= 10, $"lapsed lifecycle {lapsedWithoutEmptyPolls}");
+        Assert.Equal(1, await h.DeadlineRowsAsync()); // the replied one's row goes lazily, once its due time passes
+    }
+}
