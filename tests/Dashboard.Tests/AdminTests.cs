@@ -11,6 +11,7 @@ public sealed class AdminTests(DashboardHost host)
     {
         await using var context = await host.NewContextAsync();
         var page = await context.NewPageAsync();
+        var errors = Ui.CollectErrors(page);
         await Ui.SignInAsync(page, DashboardHost.AdminKey);
         await page.Locator("#lang-select").SelectOptionAsync("en");
         await Expect(page.Locator("[data-testid=role]")).ToHaveTextAsync("Admin");
@@ -93,6 +94,7 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(page.Locator("#per-day .legend")).ToContainTextAsync("Out-of-stock compensated");
         await Expect(page.Locator("#lateness svg.chart, #lateness [data-testid=lateness-empty]").First).ToBeVisibleAsync();
         await Ui.ScreenshotAsync(page, "shop-admin", fullPage: true);
+        Assert.Empty(errors);
     }
 
     private static async Task RunOperatorCommandAsync(IPage page, string command, string why)

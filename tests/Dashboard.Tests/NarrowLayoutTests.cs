@@ -10,6 +10,7 @@ public sealed class NarrowLayoutTests(DashboardHost host)
     {
         await using var context = await host.NewContextAsync(width: 390, height: 844);
         var page = await context.NewPageAsync();
+        var errors = Ui.CollectErrors(page);
         await Ui.SignInAsync(page, DashboardHost.SellerAKey);
 
         var urgent = Ui.Row(page, host.Seeded["a-urgent"]);
@@ -24,5 +25,6 @@ public sealed class NarrowLayoutTests(DashboardHost host)
         await Expect(page.Locator("[data-testid=history] li").First).ToBeVisibleAsync();
         await Ui.AssertNoHorizontalOverflowAsync(page);
         await Ui.ScreenshotAsync(page, "ticket-390", fullPage: true);
+        Assert.Empty(errors);
     }
 }

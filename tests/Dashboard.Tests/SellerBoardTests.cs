@@ -15,6 +15,7 @@ public sealed partial class SellerBoardTests(DashboardHost host)
         await host.WaitForListingAsync(DashboardHost.SellerAKey, [ticketId], _ => true);
         await using var context = await host.NewContextAsync();
         var page = await context.NewPageAsync();
+        var errors = Ui.CollectErrors(page);
 
         await Ui.SignInAsync(page, DashboardHost.SellerAKey);
 
@@ -94,6 +95,7 @@ public sealed partial class SellerBoardTests(DashboardHost host)
         await Expect(page.Locator(".ticket-countdown .countdown")).ToHaveClassAsync(DueOk());
         Ui.Publish(await Ui.ScreenshotAsync(page, "ticket"), "ticket.png");
         await Ui.ScreenshotAsync(page, "ticket-full", fullPage: true);
+        Assert.Empty(errors);
     }
 
     [GeneratedRegex(@"\bdue-red\b")]

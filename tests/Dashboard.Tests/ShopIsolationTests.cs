@@ -10,6 +10,7 @@ public sealed class ShopIsolationTests(DashboardHost host)
     {
         await using var context = await host.NewContextAsync();
         var page = await context.NewPageAsync();
+        var errors = Ui.CollectErrors(page);
         var shopBTicket = host.Seeded["b-secret-order"];
 
         // An unknown key is refused at the door.
@@ -52,5 +53,6 @@ public sealed class ShopIsolationTests(DashboardHost host)
         await page.GotoAsync($"/#/tickets/{host.Seeded["a-urgent"]}");
         await Expect(page.Locator("[data-testid=forbidden]")).ToBeVisibleAsync();
         Assert.DoesNotContain("388.88", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Empty(errors);
     }
 }

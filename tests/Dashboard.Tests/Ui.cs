@@ -25,6 +25,21 @@ internal static class Ui
         await Expect(page.Locator("input[name=apiKey]")).ToBeVisibleAsync();
     }
 
+    /// <summary>Uncaught script errors and CSP violations on the page, collected for a final Assert.Empty.</summary>
+    public static List<string> CollectErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add("pageerror: " + error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                errors.Add("csp: " + message.Text);
+            }
+        };
+        return errors;
+    }
+
     public static ILocator Row(IPage page, string ticketId) => page.Locator($"tr.ticket-row[data-ticket-id='{ticketId}']");
 
     public static ILocator Rows(IPage page) => page.Locator("tr.ticket-row");

@@ -329,7 +329,7 @@ function renderChrome() {
   $("#skip-link").textContent = t("nav.skip");
   $("#lang-label").textContent = t("lang.label");
   $("#lang-select").value = lang();
-  $("#mainnav").setAttribute("aria-label", t("nav.board"));
+  $("#mainnav").setAttribute("aria-label", t("nav.main"));
 
   const route = parseRoute();
   const nav = $("#mainnav");
@@ -686,7 +686,7 @@ function pager(filters, token) {
   const next = token
     ? h("a", { class: "btn", href: boardHash({ ...filters, continuationToken: token, page: filters.page + 1 }), id: "next-page" }, t("board.nextPage"), " →")
     : null;
-  return h("nav", { class: "pager", "aria-label": t("board.page", { n: filters.page }) },
+  return h("nav", { class: "pager", "aria-label": t("board.pages") },
     first, h("span", { class: "muted small" }, t("board.page", { n: filters.page })), next);
 }
 
@@ -880,10 +880,10 @@ async function loadNotifications(gen, view) {
     const items = data?.items ?? [];
     body = items.length ? h("ul", { class: "notice-list" }, items.map((n) => h("li", { class: "notice-item" },
       h("p", { class: "notice-meta" },
-        h("span", { class: "chip" }, label("audience", n.audience)), " ",
-        h("span", { class: "chip chip-quiet" }, n.channel ?? ""), " ",
-        h("strong", null, label("template", n.template)), " · ",
-        n.status ? [statusChip(n.status), " · "] : null,
+        h("span", { class: "chip" }, label("audience", n.audience)),
+        n.channel ? h("span", { class: "chip chip-quiet" }, n.channel) : null,
+        h("strong", null, label("template", n.template)),
+        n.status ? statusChip(n.status) : null,
         h("span", { class: "muted small" }, t("ticket.sentAt"), " ", timeEl(n.sentAt))),
       h("p", { class: "notice-text", lang: n.text?.[lang()] ? lang() : "zh-CN" }, n.text?.[lang()] ?? n.text?.["zh-CN"] ?? n.text?.en ?? "")))) : h("p", { class: "muted" }, t("ticket.noNotices"));
   } catch (error) {
@@ -902,9 +902,9 @@ function ownNotices(notices) {
   if (!notices.length) return h("p", { class: "muted" }, t("ticket.noNotices"));
   return h("ul", { class: "notice-list" }, notices.map((n) => h("li", { class: `notice-item${n.status === "failed" ? " is-failed" : ""}` },
     h("p", { class: "notice-meta" },
-      h("span", { class: "chip" }, label("audience", n.audience)), " ",
-      h("strong", null, label("template", n.template)), " · ",
-      statusChip(n.status), " · ",
+      h("span", { class: "chip" }, label("audience", n.audience)),
+      h("strong", null, label("template", n.template)),
+      statusChip(n.status),
       h("span", { class: "muted small" }, t("ticket.queuedAt"), " ", timeEl(n.queuedAt))),
     n.parameters && Object.keys(n.parameters).length
       ? h("dl", { class: "params" }, Object.entries(n.parameters).map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, paramValue(v)))))
