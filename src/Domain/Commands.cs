@@ -91,3 +91,8 @@ public sealed record ResolveReview(bool CancelPendingCompensation, string Operat
 /// <summary>An operator completes an open ticket (<see cref="TicketOutcome.ForceCompleted"/>), with no compensation. Audited.</summary>
 public sealed record ForceComplete(string Operator, string Why, DateTimeOffset Now) : TicketCommand(Now);
 
+/// <summary>
+/// Sent by the reminder timer: remind the seller under <paramref name="Key"/>, one of <see cref="Reminders.Due"/>.
+/// A key that is no longer due (sent, deadline replaced or gone, clock paused) is recorded with no effect.
+/// </summary>
+public sealed record RemindSeller(string Key, DateTimeOffset Now) : TicketCommand(Now);

@@ -70,6 +70,9 @@ public static class IgnoredReasons
 
     /// <summary>The deadline timer fired while an operator had the clock paused.</summary>
     public const string ClockPaused = "clock_paused";
+
+    /// <summary>A reminder that is no longer due: already sent, its deadline replaced, passed or gone, or the clock paused.</summary>
+    public const string StaleReminder = "stale_reminder";
 }
 
 /// <summary>Reasons of <see cref="FlaggedForReview"/> and <see cref="TicketEscalated"/>.</summary>
@@ -106,6 +109,9 @@ public static class NoticeTemplates
 
     /// <summary>Buyer chat card: compensation granted (orderId, kind, amount, currency).</summary>
     public const string CompensationGranted = "compensation_granted";
+
+    /// <summary>Seller: a reminder before the active deadline (orderId, deadline, dueAt, lead). Its key is the reminder's key.</summary>
+    public const string SellerReminder = "seller_reminder";
 
     public const string TicketOpenedKey = "ticket_opened";
     public const string SellerReplyKey = "seller_reply";

@@ -66,7 +66,7 @@ public sealed record AppealUpheld(ForceMajeure Cause, IReadOnlyList<string> Evid
 
 /// <summary>
 /// A fact recorded with no effect: <paramref name="Reason"/> is <c>no_ticket</c>, <c>ticket_completed</c>, <c>duplicate</c>,
-/// <c>not_applicable_in_state</c>, <c>stale_deadline</c> or <c>clock_paused</c> (see <see cref="IgnoredReasons"/>).
+/// <c>not_applicable_in_state</c>, <c>stale_deadline</c>, <c>clock_paused</c> or <c>stale_reminder</c> (see <see cref="IgnoredReasons"/>).
 /// </summary>
 public sealed record EventIgnored(string Reason, string Command, DateTimeOffset At) : TicketEvent(At);
 
@@ -85,3 +85,5 @@ public sealed record ReviewResolved(string Operator, string Why, IReadOnlyList<s
 /// <summary>An operator completed the ticket (followed by <see cref="TicketCompleted"/> with <see cref="TicketOutcome.ForceCompleted"/>).</summary>
 public sealed record TicketForceCompleted(string Operator, string Why, DateTimeOffset At) : TicketEvent(At);
 
+/// <summary>The seller was reminded (reminder <paramref name="Key"/>, <paramref name="Lead"/> before the <paramref name="Kind"/> deadline due at <paramref name="DueAt"/>).</summary>
+public sealed record SellerReminded(string Key, DeadlineKind Kind, DateTimeOffset DueAt, TimeSpan Lead, DateTimeOffset At) : TicketEvent(At);

@@ -20,6 +20,7 @@ public static partial class TicketDecider
             OpenedAt = e.OpenedAt,
             ReplyDeadline = e.ReplyDeadline.DueAt,
             ActiveDeadline = e.ReplyDeadline,
+            ActiveDeadlineSince = e.At,
         },
         ShipmentRecorded e => state with { Shipments = [.. state.Shipments, new RecordedShipment(e.Shipment, e.OccurredAt)] },
         AfterSaleOpened e => state with { AfterSaleKind = e.Kind, AfterSaleOpenedAt = e.OccurredAt },
@@ -30,6 +31,7 @@ public static partial class TicketDecider
             Reply = e.Reply,
             ShipByDeadline = e.ShipByDeadline.DueAt,
             ActiveDeadline = e.ShipByDeadline,
+            ActiveDeadlineSince = e.At,
 
             // A pause holds the deadline it was taken on; the seller's new deadline runs (nothing to shift later).
             PausedAt = null,
@@ -40,6 +42,7 @@ public static partial class TicketDecider
             Reply = e.Reply,
             BuyerConfirmationDeadline = e.BuyerConfirmationDeadline.DueAt,
             ActiveDeadline = e.BuyerConfirmationDeadline,
+            ActiveDeadlineSince = e.At,
             PausedAt = null,
         },
         SellerRepliedCannotShip e => NoDeadline(state) with { Reply = e.Reply },
@@ -91,10 +94,10 @@ public static partial class TicketDecider
             AppealUpheldAt = e.At,
             Compensations = [.. state.Compensations.Select(c => e.ReversedKeys.Contains(c.IdempotencyKey, StringComparer.Ordinal) ? c with { ReversedAt = e.At } : c)],
         },
-        DeadlineExtended e => MoveActiveDeadline(state, e.DueAt),
+        DeadlineExtended e => MoveActiveDeadline(state, e.DueAt, e.At),
         ClockPaused e => state with { PausedAt = e.At },
         ClockResumed e => (state.ActiveDeadline is { } active && state.PausedAt is { } pausedAt && active.DueAt >= pausedAt
-                ? MoveActiveDeadline(state, active.DueAt + e.PausedFor)
+                ? MoveActiveDeadline(state, active.DueAt + e.PausedFor, e.At)
                 : state) with { PausedAt = null },
         ReviewResolved e => CancelCompensations(state, e.CancelledCompensationKeys, e.At) with { NeedsReview = false, ReviewReasons = [] },
         TicketForceCompleted => state with
@@ -102,15 +105,16 @@ public static partial class TicketDecider
             // The ticket ends here: filing a complaint on the buyer's behalf is moot.
             ComplaintFiling = state.ComplaintFiling is null ? null : WorkStatus.Done,
         },
+        SellerReminded e => state with { RemindersSent = [.. state.RemindersSent, e.Key] },
         EventIgnored => state,
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "not a ticket event"),
     };
 
-    /// <summary>The ticket no longer waits on a deadline: no active deadline, nothing paused.</summary>
-    private static TicketState NoDeadline(TicketState state) => state with { ActiveDeadline = null, PausedAt = null };
+    /// <summary>The ticket no longer waits on a deadline: no active deadline, nothing to remind of, nothing paused.</summary>
+    private static TicketState NoDeadline(TicketState state) => state with { ActiveDeadline = null, ActiveDeadlineSince = null, PausedAt = null };
 
     /// <summary>The active deadline and its matching field move to <paramref name="dueAt"/>; its lapse time keeps the same grace.</summary>
-    private static TicketState MoveActiveDeadline(TicketState state, DateTimeOffset dueAt)
+    private static TicketState MoveActiveDeadline(TicketState state, DateTimeOffset dueAt, DateTimeOffset since)
     {
         if (state.ActiveDeadline is not { } active)
         {
@@ -120,6 +124,7 @@ public static partial class TicketDecider
         return state with
         {
             ActiveDeadline = active with { DueAt = dueAt, LapsesAt = dueAt + (active.LapsesAt - active.DueAt) },
+            ActiveDeadlineSince = since,
             ReplyDeadline = active.Kind == DeadlineKind.Reply ? dueAt : state.ReplyDeadline,
             ShipByDeadline = active.Kind == DeadlineKind.ShipBy ? dueAt : state.ShipByDeadline,
             BuyerConfirmationDeadline = active.Kind == DeadlineKind.BuyerConfirmation ? dueAt : state.BuyerConfirmationDeadline,

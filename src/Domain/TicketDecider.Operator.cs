@@ -168,6 +168,42 @@ public static partial class TicketDecider
         }
     }
 
+    // ---------------------------------------------------------------- reminder timer
+
+    private static Decision Remind(TicketState state, RemindSeller c)
+    {
+        const string What = "reminder.seller";
+        switch (state.Status)
+        {
+            case TicketStatus.None:
+                return Ignore(IgnoredReasons.NoTicket, What, c.Now);
+            case TicketStatus.PlatformIntervention:
+            case TicketStatus.Completed:
+                return Ignore(IgnoredReasons.StaleReminder, What, c.Now);
+            case TicketStatus.AwaitingSellerReply:
+            case TicketStatus.AwaitingSellerExecution:
+            case TicketStatus.AwaitingBuyerConfirmation:
+                // Due() is empty while paused; a sent key, or one for a replaced or extended deadline, is not in it.
+                var reminder = Reminders.Due(state).FirstOrDefault(r => string.Equals(r.Key, c.Key, StringComparison.Ordinal));
+                if (reminder is null || state.ActiveDeadline is not { } active || c.Now >= active.DueAt)
+                {
+                    return Ignore(IgnoredReasons.StaleReminder, What, c.Now);
+                }
+
+                if (c.Now < reminder.At)
+                {
+                    return Reject(RejectionCodes.DeadlineNotDue, $"reminder '{c.Key}' is due at {Instant(reminder.At)}");
+                }
+
+                return Accept(
+                    new SellerReminded(reminder.Key, active.Kind, active.DueAt, reminder.Lead, c.Now),
+                    Notify(reminder.Key, NoticeAudience.Seller, NoticeTemplates.SellerReminder, c.Now,
+                        ("orderId", state.Order!.OrderId), ("deadline", active.Kind.WireName()), ("dueAt", Instant(active.DueAt)), ("lead", Reminders.LeadName(reminder.Lead))));
+            default:
+                throw Unknown(state.Status);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /// <summary>Every operator command names who and says why.</summary>

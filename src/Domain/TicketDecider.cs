@@ -37,6 +37,7 @@ public static partial class TicketDecider
         ResumeClock c => Resume(state, c),
         ResolveReview c => ResolveFlag(state, c),
         ForceComplete c => Force(state, c),
+        RemindSeller c => Remind(state, c),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a ticket command"),
     };
 

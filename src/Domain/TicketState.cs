@@ -70,8 +70,14 @@ public sealed record TicketState
     /// <summary>The deadline the ticket waits on; null when none (intervention, completed, no ticket).</summary>
     public ActiveDeadline? ActiveDeadline { get; init; }
 
+    /// <summary>When the current active deadline was set (opened, replied, extended, resumed); null when there is none. Reminders due before it are skipped.</summary>
+    public DateTimeOffset? ActiveDeadlineSince { get; init; }
+
     /// <summary>When an operator paused the clock; null when running. A pause holds the active deadline it was taken on and ends with it.</summary>
     public DateTimeOffset? PausedAt { get; init; }
+
+    /// <summary>Keys of the seller reminders already sent on this ticket (each at most once).</summary>
+    public IReadOnlyList<string> RemindersSent { get; init; } = [];
 
     /// <summary>The last deadline that lapsed, if any.</summary>
     public LapsedDeadline? LastLapse { get; init; }

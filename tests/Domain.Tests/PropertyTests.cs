@@ -39,7 +39,7 @@ public sealed class PropertyTests
     ];
 
     private static readonly Gen<Move> GenMove =
-        Gen.Select(Gen.Int[0, 30], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
+        Gen.Select(Gen.Int[0, 31], Gen.Frequency((4, Gen.Int[0, 30]), (2, Gen.Int[0, 600]), (1, Gen.Int[0, 3000])), Gen.Int[0, 9], Gen.Int[0, 9],
             (op, minutes, a, b) => new Move(op, minutes, a, b));
 
     private static readonly Gen<Scenario> GenScenario =
@@ -95,7 +95,7 @@ public sealed class PropertyTests
                     reached[compensation.WireStatus()] = true;
                 }
 
-                foreach (var change in history.Where(e => e is DeadlineExtended or ClockPaused or ClockResumed or ReviewResolved))
+                foreach (var change in history.Where(e => e is DeadlineExtended or ClockPaused or ClockResumed or ReviewResolved or SellerReminded))
                 {
                     reached[change.GetType().Name] = true;
                 }
@@ -105,7 +105,7 @@ public sealed class PropertyTests
         var expected = Enum.GetValues<TicketOutcome>().Select(o => o.WireName())
             .Concat(Enum.GetValues<CompensationKind>().Select(k => k.WireName()))
             .Append("needs_review")
-            .Concat(["cancelled", nameof(DeadlineExtended), nameof(ClockPaused), nameof(ClockResumed), nameof(ReviewResolved)]);
+            .Concat(["cancelled", nameof(DeadlineExtended), nameof(ClockPaused), nameof(ClockResumed), nameof(ReviewResolved), nameof(SellerReminded)]);
         Assert.All(expected, name => Assert.True(reached.ContainsKey(name), $"never reached {name}"));
     }
 
@@ -244,6 +244,13 @@ public sealed class PropertyTests
             after.Compensations.Where(c => c.CancelledAt is not null || c.ReversedAt is not null),
             c => Assert.DoesNotContain(new WorkItem(c.IdempotencyKey, WorkKind.SettleCompensation), after.PendingWork));
 
+        // Reminders: each sent once, each with its seller notice; none due while paused or without a running deadline.
+        Assert.Equal(after.RemindersSent.Count, after.RemindersSent.Distinct().Count());
+        Assert.All(after.RemindersSent, key => Assert.Contains(after.Notices, n => n.Key == key && n.Template == NoticeTemplates.SellerReminder));
+        Assert.DoesNotContain(Reminders.Due(after), r => after.RemindersSent.Contains(r.Key));
+        Assert.True(Reminders.Due(after).Count == 0 || (after.IsOpen && !after.IsPaused && after.ActiveDeadline is not null));
+        Assert.Equal(after.ActiveDeadline is null, after.ActiveDeadlineSince is null);
+
         // A pause holds a running deadline that had not passed when it was taken.
         if (after.PausedAt is { } pausedAt)
         {
@@ -344,6 +351,20 @@ public sealed class PropertyTests
                 return new ForceComplete(step.B < 7 ? "" : "ops", "why", now);
             case 30:
                 return step.B < 5 ? new PauseClock("ops", "why", now) : new ResumeClock("ops", "why", now);
+            case 31:
+                var due = Reminders.Due(state);
+                if (due.Count > 0 && step.A > 2)
+                {
+                    var reminder = due[step.B % due.Count];
+                    if (now < reminder.At && step.A > 3)
+                    {
+                        now = reminder.At.AddMinutes(step.B);
+                    }
+
+                    return new RemindSeller(reminder.Key, now);
+                }
+
+                return new RemindSeller(step.A == 0 || state.RemindersSent.Count == 0 ? "reminder:reply:0:3600" : state.RemindersSent[step.B % state.RemindersSent.Count], now);
             default:
                 return new ReportDelay(now.AddDays(1), occurredAt, now);
         }

@@ -79,6 +79,7 @@ public sealed class SerializationTests
             new ResumeClock("o", "w", UrgedAt),
             new ResolveReview(true, "o", "w", UrgedAt),
             new ForceComplete("o", "w", UrgedAt),
+            new RemindSeller("reminder:reply:1:3600", UrgedAt),
         ];
 
         foreach (var command in commands)
