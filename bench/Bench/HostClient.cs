@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace UrgeShipment.Bench;
+
+/// <summary>The host's HTTP contract (API.md) as the benchmark uses it. Loopback only.</summary>
+internal sealed class HostClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Options _options;
+    private TimeSpan _clockOffset; // host clock minus local clock
+    private int _ticketReads;
+
+    public HostClient(Options options)
+    {
+        _options = options;
+        if (!options.BaseUrl.IsLoopback)
+        {
+            throw new ArgumentException($"The benchmark only talks to loopback hosts, not {options.BaseUrl}.");
+        }
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = options.BaseUrl,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    /// <summary>GET /api/tickets/{id} calls so far (each costs storage reads the benchmark subtracts).</summary>
+    public int TicketReads => Volatile.Read(ref _ticketReads);
+
+    /// <summary>The host's clock, estimated from the last sync.</summary>
+    public DateTimeOffset HostNow => DateTimeOffset.UtcNow + _clockOffset;
+
+    public void Dispose() => _http.Dispose();
+
+    public async Task<Scrape> ScrapeAsync(CancellationToken ct)
+    {
+        var text = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+        return new Scrape(text, _options.Hub ?? HubFrom(text), DateTimeOffset.UtcNow);
+    }
+
+    private string HubFrom(string text)
+    {
+        var at = text.IndexOf(Scrape.StorageRequests + "{", StringComparison.Ordinal);
+        var hub = at < 0 ? "" : text[at..].Split("hub=\"", 2).ElementAtOrDefault(1)?.Split('"')[0] ?? "";
+        _options.Hub = hub.Length > 0 ? hub : null;
+        return hub;
+    }
+
+    public async Task SyncClockAsync(CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/dev/clock");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
+        var sent = DateTimeOffset.UtcNow;
+        using var response = await _http.SendAsync(request, ct);
+        var body = await Ensure(response, "GET /api/dev/clock", ct);
+        var received = DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.Parse((string)JsonNode.Parse(body)!["now"]!, CultureInfo.InvariantCulture);
+        _clockOffset = now - (sent + ((received - sent) / 2));
+    }
+
+    public async Task<DateTimeOffset> AdvanceClockAsync(string isoDuration, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/dev/clock")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { advanceBy = isoDuration }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
+        using var response = await _http.SendAsync(request, ct);
+        var body = await Ensure(response, "POST /api/dev/clock", ct);
+        return DateTimeOffset.Parse((string)JsonNode.Parse(body)!["now"]!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Posts a signed webhook (normalized format); returns the JSON answer.</summary>
+    public async Task<JsonNode> WebhookAsync(string marketplace, string body, CancellationToken ct)
+    {
+        var secret = _options.Secrets[marketplace];
+        var ts = HostNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(ts + "." + body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{marketplace}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Event-Id", "bench-" + Guid.NewGuid().ToString("N"));
+        request.Headers.Add("X-Timestamp", ts);
+        request.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(mac));
+        using var response = await _http.SendAsync(request, ct);
+        return JsonNode.Parse(await Ensure(response, $"POST /api/webhooks/{marketplace}", ct))!;
+    }
+
+    public async Task<string> UrgeAsync(string marketplace, string orderId, CancellationToken ct)
+    {
+        var now = HostNow.AddSeconds(-1);
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "buyer.urged",
+            occurredAt = Iso(now),
+            order = new
+            {
+                orderId,
+                shopId = _options.Shop,
+                buyerId = "b",
+                paidAmount = "199.00",
+                currency = "CNY",
+                paidAt = Iso(now.AddDays(-3)),
+                items = new[] { new { sku = "S", qty = 1 } },
+            },
+        });
+        var answer = await WebhookAsync(marketplace, body, ct);
+        if ((string?)answer["outcome"] != "ticket_opened" || (string?)answer["ticketId"] is not { Length: > 0 } ticketId)
+        {
+            throw new InvalidOperationException($"buyer.urged for {orderId} did not open a ticket: {answer.ToJsonString()}");
+        }
+        return ticketId;
+    }
+
+    public async Task ShippedAsync(string marketplace, string orderId, CancellationToken ct)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "order.shipped",
+            occurredAt = Iso(HostNow.AddSeconds(-1)),
+            orderId,
+            shipment = new { carrier = "SF", trackingNo = "SF" + orderId, items = new[] { new { sku = "S", qty = 1 } }, complete = true },
+        });
+        var answer = await WebhookAsync(marketplace, body, ct);
+        if ((string?)answer["outcome"] != "applied")
+        {
+            throw new InvalidOperationException($"order.shipped for {orderId} was not applied: {answer.ToJsonString()}");
+        }
+    }
+
+    public async Task ReplyDelayAsync(string ticketId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{Uri.EscapeDataString(ticketId)}/reply")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { kind = "delay", shipBy = Iso(HostNow.AddDays(1)) }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.SellerKey);
+        using var response = await _http.SendAsync(request, ct);
+        await Ensure(response, $"POST /api/tickets/{ticketId}/reply", ct);
+    }
+
+    public async Task<JsonObject> TicketAsync(string ticketId, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _ticketReads);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tickets/{Uri.EscapeDataString(ticketId)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
+        using var response = await _http.SendAsync(request, ct);
+        return JsonNode.Parse(await Ensure(response, $"GET /api/tickets/{ticketId}", ct))!.AsObject();
+    }
+
+    private static async Task<string> Ensure(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
+        }
+        return body;
+    }
+
+    public static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
