@@ -47,8 +47,8 @@ echo "Azurite (pid $azurite_pid): blob $blob, queue $queue, table $table"
 dotnet build src/Functions -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 
-revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if ! git diff --quiet HEAD -- src 2>/dev/null || [ -n "$(git ls-files --others --exclude-standard src 2>/dev/null)" ]; then
+revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+if [ -z "${BENCH_REVISION:-}" ] && { ! git diff --quiet HEAD -- src || [ -n "$(git ls-files --others --exclude-standard src)" ]; }; then
   revision="$revision + uncommitted changes in src/"
 fi
 
