@@ -237,7 +237,10 @@ public sealed class DashboardHost : IAsyncLifetime
 
     private void StartHost(int port)
     {
-        var dll = Path.Combine(RepositoryRoot, "src", "Functions", "bin", "Debug", "net10.0", "UrgeShipment.Functions.dll");
+        // DASHBOARD_HOST_DLL: run the pages (always this repository's wwwroot) against another build of the host.
+        var dll = Environment.GetEnvironmentVariable("DASHBOARD_HOST_DLL") is { Length: > 0 } other
+            ? other
+            : Path.Combine(RepositoryRoot, "src", "Functions", "bin", "Debug", "net10.0", "UrgeShipment.Functions.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"'{dll}' does not exist: build the solution first (dotnet build).");

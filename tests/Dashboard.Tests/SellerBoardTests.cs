@@ -56,6 +56,10 @@ public sealed partial class SellerBoardTests(DashboardHost host)
         await Expect(Ui.Rows(page).First).ToHaveAttributeAsync("data-ticket-id", host.Seeded["a-urgent"]);
         await page.GetByRole(AriaRole.Link, new() { Name = "Clear filters" }).ClickAsync();
         await Expect(Ui.Rows(page)).ToHaveCountAsync(5);
+        await page.GetByRole(AriaRole.Button, new() { Name = "within 4 h" }).ClickAsync();
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(2); // a-urgent and a-soon
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(Ui.Rows(page)).ToHaveCountAsync(5);
         await page.GetByLabel("State", new() { Exact = true }).SelectOptionAsync("awaiting_seller_reply");
         await Expect(Ui.Row(page, ticketId)).ToBeVisibleAsync();
         await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToHaveCountAsync(0);

@@ -623,7 +623,16 @@ function filterForm(filters) {
       h("a", { href: "#/", class: "btn btn-quiet" }, t("board.reset")),
       session.role === "admin" && filters.shopId
         ? h("a", { href: `#/shops/${encodeURIComponent(filters.shopId)}`, class: "btn btn-quiet" }, t("ticket.shopLink", { shop: filters.shopId }))
-        : null));
+        : null),
+    h("div", { class: "due-presets", role: "group", "aria-label": t("filter.duePresets") },
+      h("span", { class: "muted small" }, t("filter.duePresets")),
+      [1, 4, 24].map((hours) => h("button", {
+        type: "button", class: "btn btn-chip", "data-hours": hours,
+        onclick: () => {
+          pendingFocus = null;
+          navigate(boardHash({ ...filters, dueBefore: localInputToIso(isoToLocalInput(new Date(serverNow() + hours * HOUR).toISOString())), continuationToken: "", page: 1 }));
+        },
+      }, t("filter.dueWithin", { n: hours })))));
 
   const apply = () => {
     const data = new FormData(form);
