@@ -25,7 +25,7 @@ internal sealed class Report(Options options)
         var rate = n / seconds;
         var perLifecycle = delta.StorageTotal / n;
         _rows.Add(["Seller-reply lifecycles/s (first webhook → all settled)", F(rate), "46–60", $"{F(rate / 60)}–{F(rate / 46)}", "higher"]);
-        _rows.Add(["Storage requests per seller-reply lifecycle (all, incl. projections + activities)", F(perLifecycle), "14.2", Ratio(perLifecycle, 14.2), "lower"]);
+        _rows.Add(["Storage requests per seller-reply lifecycle (all the counter sees)", F(perLifecycle), "14.2", Ratio(perLifecycle, 14.2), "lower"]);
         Breakdown($"Seller-reply lifecycle ×{n}: requests per lifecycle by operation", delta.Storage, n);
         Counters(delta, n);
         _details.Append(CultureInfo.InvariantCulture,
