@@ -54,6 +54,19 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // never leave a host or an Azurite behind a failed start
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _azurite = new AzuriteServer();
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -78,9 +91,12 @@ public sealed class DashboardHost : IAsyncLifetime
         if (Browser is not null)
         {
             await Browser.CloseAsync();
+            Browser = null!;
         }
         _playwright?.Dispose();
+        _playwright = null;
         Http?.Dispose();
+        Http = null!;
         if (_host is not null)
         {
             try
@@ -88,7 +104,8 @@ public sealed class DashboardHost : IAsyncLifetime
                 if (!_host.HasExited)
                 {
                     _host.Kill(entireProcessTree: true);
-                    await _host.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await _host.WaitForExitAsync(timeout.Token);
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
@@ -96,8 +113,10 @@ public sealed class DashboardHost : IAsyncLifetime
                 // already gone, or it will be reaped with the test process
             }
             _host.Dispose();
+            _host = null;
         }
         _azurite?.Dispose();
+        _azurite = null;
     }
 
     /// <summary>Shop A: urgent (&lt; 1 h), soon (&lt; 4 h) and fresh (24 h) tickets on three marketplaces; shop B: two of its own.</summary>
