@@ -49,7 +49,8 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         TimeProvider clock,
         IEnumerable<IActivityHandler> handlers,
         IEnumerable<IProjection<TState>> projections,
-        ILogger<DurableRuntime<TState, TCommand, TEvent>>? logger = null)
+        ILogger<DurableRuntime<TState, TCommand, TEvent>>? logger = null,
+        StorageRequestCounter? requestCounter = null)
     {
         ArgumentNullException.ThrowIfNull(decider);
         ArgumentNullException.ThrowIfNull(options);
@@ -64,7 +65,7 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         _handlers = (handlers ?? []).ToDictionary(h => h.Name, StringComparer.Ordinal);
         _gates = [.. Enumerable.Range(0, GateStripes).Select(_ => new SemaphoreSlim(1, 1))];
 
-        RequestCounter = new StorageRequestCounter(options.HubName);
+        RequestCounter = requestCounter ?? new StorageRequestCounter(options.HubName);
         Statistics = new DurableStatistics(options.HubName);
 
         var tableOptions = new TableClientOptions();

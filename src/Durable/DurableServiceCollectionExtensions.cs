@@ -27,14 +27,17 @@ public static class DurableServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TDecider>();
         services.AddSingleton(options);
+        // The counter stands alone so the host's own storage clients (projections) can count into it without
+        // depending on the runtime, which depends on those projections.
+        services.AddSingleton(new StorageRequestCounter(options.HubName));
         services.AddSingleton(sp => new DurableRuntime<TState, TCommand, TEvent>(
             sp.GetRequiredService<TDecider>(),
             options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IActivityHandler>(),
             sp.GetServices<IProjection<TState>>(),
-            sp.GetService<ILogger<DurableRuntime<TState, TCommand, TEvent>>>()));
-        services.AddSingleton(sp => sp.GetRequiredService<DurableRuntime<TState, TCommand, TEvent>>().RequestCounter);
+            sp.GetService<ILogger<DurableRuntime<TState, TCommand, TEvent>>>(),
+            sp.GetRequiredService<StorageRequestCounter>()));
         services.AddSingleton<TimerListener<TState, TCommand, TEvent>>();
         services.AddSingleton<ActivityListener<TState, TCommand, TEvent>>();
         services.AddSingleton<DeadlineSweeper<TState, TCommand, TEvent>>();

@@ -47,6 +47,15 @@ public sealed class StorageRequestCounter
 
     internal HttpPipelinePolicy CreatePolicy(string service) => new CountingPolicy(this, service);
 
+    /// <summary>Counts the requests of another client on the same storage account (e.g. a host's projection tables) here too.</summary>
+    public T Count<T>(T options, string service)
+        where T : ClientOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddPolicy(CreatePolicy(service), HttpPipelinePosition.PerRetry);
+        return options;
+    }
+
     internal void Record(string service, string operation)
     {
         var name = service + "." + operation;
