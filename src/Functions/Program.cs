@@ -45,12 +45,39 @@ builder.Services.AddSingleton<MetricsText>();
 
 var hub = builder.Configuration["Durable:HubName"] ?? "urgeship";
 builder.Services.AddSingleton(new StorageNames(hub));
-builder.Services.AddSingleton(_ => new TableServiceClient(storage));
+builder.Services.AddSingleton(sp => new TableServiceClient(storage,
+    sp.GetRequiredService<StorageRequestCounter>().Count(new TableClientOptions(), "table")));
 builder.Services.AddSingleton<TicketIndex>();
 builder.Services.AddSingleton<ShopLedger>();
 builder.Services.AddSingleton<Outbox>();
 builder.Services.AddSingleton<IProjection<TicketState>>(sp => sp.GetRequiredService<TicketIndex>());
 builder.Services.AddSingleton<IProjection<TicketState>>(sp => sp.GetRequiredService<ShopLedger>());
+builder.Services.AddOptions<CompensationOptions>().BindConfiguration("Compensation");
+builder.Services.AddOptions<NotificationOptions>().BindConfiguration("Notifications");
+builder.Services.AddOptions<RetentionOptions>().BindConfiguration("Retention");
+if (builder.Configuration["Compensation:GatewayUrl"] is { Length: > 0 })
+{
+    builder.Services.AddHttpClient<ICompensationGateway, HttpCompensationGateway>(http => http.Timeout = TimeSpan.FromSeconds(10));
+}
+else
+{
+    builder.Services.AddSingleton<ICompensationGateway, LedgerGateway>();
+}
+if (builder.Configuration["Notifications:ChannelUrl"] is { Length: > 0 })
+{
+    builder.Services.AddHttpClient<INotificationChannel, HttpNotificationChannel>(http => http.Timeout = TimeSpan.FromSeconds(10));
+}
+else
+{
+    builder.Services.AddSingleton<INotificationChannel, OutboxChannel>();
+}
+builder.Services.AddSingleton<SellerReminderCap>();
+builder.Services.AddSingleton<ShopStandingReader>();
+builder.Services.AddSingleton<TicketRetention>();
+if (role.RunsWorkers)
+{
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<TicketRetention>());
+}
 builder.Services.AddSingleton<IActivityHandler, CompensationSettlement>();
 builder.Services.AddSingleton<IActivityHandler, NoticeDelivery>();
 builder.Services.AddSingleton<IActivityHandler, ComplaintFiling>();
@@ -102,12 +129,14 @@ if (role.ServesHttp)
     app.MapWebhooks();
     app.MapTickets();
     app.MapShops();
+    app.MapOperator();
 }
 
 await app.Services.GetRequiredService<TicketStore>().Runtime.EnsureCreatedAsync(CancellationToken.None);
 await app.Services.GetRequiredService<TicketIndex>().EnsureCreatedAsync(CancellationToken.None);
 await app.Services.GetRequiredService<ShopLedger>().EnsureCreatedAsync(CancellationToken.None);
 await app.Services.GetRequiredService<Outbox>().EnsureCreatedAsync(CancellationToken.None);
+await app.Services.GetRequiredService<SellerReminderCap>().EnsureCreatedAsync(CancellationToken.None);
 
 await app.RunAsync();
 

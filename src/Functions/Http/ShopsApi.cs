@@ -10,6 +10,7 @@ public static class ShopsApi
     public static IEndpointRouteBuilder MapShops(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/shops/{shopId}/ledger", LedgerAsync).WithTags("Shops").WithName("GetShopLedger");
+        app.MapGet("/api/shops/{shopId}/standing", StandingAsync).WithTags("Shops").WithName("GetShopStanding");
         return app;
     }
 
@@ -29,5 +30,23 @@ public static class ShopsApi
             return Problems.Forbidden("Sellers see their own shop only.");
         }
         return TypedResults.Ok(await ledger.ReadAsync(shopId, ct));
+    }
+
+    public static async Task<Results<Ok<StandingView>, ProblemHttpResult>> StandingAsync(
+        string shopId, HttpRequest request, Callers callers, ShopStandingReader standing, CancellationToken ct)
+    {
+        if (callers.Identify(request) is not { } caller)
+        {
+            return Problems.Unauthorized();
+        }
+        if (!caller.Can(Permissions.Read))
+        {
+            return Problems.Forbidden("This key lacks tickets.read.");
+        }
+        if (!caller.Sees(shopId))
+        {
+            return Problems.Forbidden("Sellers see their own shop only.");
+        }
+        return TypedResults.Ok(await standing.ReadAsync(shopId, ct));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UrgeShipment.Domain;
+using UrgeShipment.Functions.Activities;
 using UrgeShipment.Durable;
 using UrgeShipment.Functions.Projections;
 using UrgeShipment.Functions.Security;
@@ -26,6 +27,7 @@ public static class TicketsApi
         group.MapGet("/tickets/{ticketId}", GetAsync).WithName("GetTicket");
         group.MapGet("/orders/{marketplace}/{orderId}/ticket", GetByOrderAsync).WithName("GetTicketByOrder");
         group.MapGet("/tickets", ListAsync).WithName("ListTickets");
+        group.MapGet("/tickets/{ticketId}/notifications", NotificationsAsync).WithName("GetTicketNotifications");
         return app;
     }
 
@@ -46,6 +48,28 @@ public static class TicketsApi
             return Problems.TicketNotFound(ticketId);
         }
         return caller.Sees(view.ShopId) ? TypedResults.Ok(view) : Problems.Forbidden("This ticket belongs to another shop.");
+    }
+
+    /// <summary>Every notice and complaint filing sent for the ticket, with its zh-CN and en text.</summary>
+    public static async Task<Results<Ok<NotificationList>, ProblemHttpResult>> NotificationsAsync(
+        string ticketId, HttpRequest request, Callers callers, TicketStore tickets, Outbox outbox, CancellationToken ct)
+    {
+        if (callers.Identify(request) is not { } caller)
+        {
+            return Problems.Unauthorized();
+        }
+        if (!caller.Can(Permissions.Read))
+        {
+            return Problems.Forbidden("This key lacks tickets.read.");
+        }
+        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.LoadAsync(ticketId, ct) : null;
+        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
+        {
+            return Problems.TicketNotFound(ticketId);
+        }
+        return caller.Sees(snapshot.State.ShopId)
+            ? TypedResults.Ok(await outbox.ReadAsync(ticketId, ct))
+            : Problems.Forbidden("This ticket belongs to another shop.");
     }
 
     public static Task<Results<Ok<TicketView>, ProblemHttpResult>> GetByOrderAsync(

@@ -8,7 +8,10 @@ using UrgeShipment.Functions.Tickets;
 
 namespace UrgeShipment.Functions.Http;
 
-public sealed record WebhookResponse(string Outcome, string? TicketId = null, string? Reason = null);
+public sealed record WebhookResponse(
+    string Outcome,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? TicketId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>
 /// <c>POST /api/webhooks/{marketplace}</c>: verify (size, timestamp, signature), parse, then apply as a ticket

@@ -33,7 +33,7 @@ public sealed class ShopLedger(TableServiceClient tables, StorageNames names) : 
         foreach (var compensation in state.Compensations)
         {
             var rowKey = instanceId + "|" + compensation.IdempotencyKey;
-            var fingerprint = $"{compensation.Status}|{compensation.Amount}";
+            var fingerprint = $"{TicketViews.MoneyStatus(compensation)}|{compensation.Amount}";
             if (_written.TryGetValue(rowKey, out var seen) && seen == fingerprint)
             {
                 continue;
@@ -46,7 +46,7 @@ public sealed class ShopLedger(TableServiceClient tables, StorageNames names) : 
                 ["BuyerId"] = state.Order.BuyerId,
                 ["Kind"] = compensation.Kind.WireName(),
                 ["Amount"] = compensation.Amount.ToString(),
-                ["Status"] = TicketViews.MoneyStatus(compensation.Status),
+                ["Status"] = TicketViews.MoneyStatus(compensation),
                 ["AssessedAt"] = compensation.AssessedAt,
                 ["SettledAt"] = compensation.SettledAt,
                 ["IdempotencyKey"] = instanceId + ":" + compensation.IdempotencyKey,
@@ -69,12 +69,14 @@ public sealed class ShopLedger(TableServiceClient tables, StorageNames names) : 
         entries.Sort((a, b) => a.AssessedAt.CompareTo(b.AssessedAt));
         static decimal Sum(IEnumerable<LedgerEntry> es) => es.Sum(e => decimal.Parse(e.Amount, CultureInfo.InvariantCulture));
         static string Text(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+        // Totals count money paid or owed; reversed (appeal) and cancelled (operator) entries are listed but owe nothing.
+        var live = entries.Where(e => e.Status is "settled" or "pending").ToList();
         return new LedgerView(shopId, "CNY",
-            Text(Sum(entries)),
-            Text(Sum(entries.Where(e => e.Status == "settled"))),
-            Text(Sum(entries.Where(e => e.Status == "pending"))),
-            [.. entries.GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new LedgerTotal(g.Key, Text(Sum(g)), g.Count()))],
-            [.. entries.GroupBy(e => e.AssessedAt.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            Text(Sum(live)),
+            Text(Sum(live.Where(e => e.Status == "settled"))),
+            Text(Sum(live.Where(e => e.Status == "pending"))),
+            [.. live.GroupBy(e => e.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new LedgerTotal(g.Key, Text(Sum(g)), g.Count()))],
+            [.. live.GroupBy(e => e.AssessedAt.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new LedgerTotal(g.Key, Text(Sum(g)), g.Count()))],
             entries);
     }

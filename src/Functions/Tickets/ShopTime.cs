@@ -5,6 +5,8 @@ public static class ShopTime
 {
     private static readonly TimeZoneInfo Shanghai = Find("Asia/Shanghai");
 
+    public static TimeZoneInfo Zone => Shanghai;
+
     public static DateTimeOffset Show(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Shanghai);
 
     public static DateTimeOffset? Show(DateTimeOffset? at) => at is { } value ? Show(value) : null;

@@ -45,29 +45,31 @@ public static class TicketViews
             state.Reply is { } r ? ReplyOf(r) : null,
             state.Outcome?.WireName(),
             ShopTime.Show(state.CompletedAt),
-            [.. state.Compensations.Select(c => new CompensationView(c.Kind.WireName(), c.Amount.ToString(), "CNY", MoneyStatus(c.Status),
+            [.. state.Compensations.Select(c => new CompensationView(c.Kind.WireName(), c.Amount.ToString(), "CNY", MoneyStatus(c),
                 ShopTime.Show(c.AssessedAt), ShopTime.Show(c.SettledAt), ticketId + ":" + c.IdempotencyKey))],
             null,
             state.NeedsReview,
             state.ReviewReasons,
             new OrderView(order.OrderId, order.BuyerId, order.PaidAmount.ToString(), "CNY", ShopTime.Show(order.PaidAt), ShopTime.Show(order.PromisedShipBy),
                 [.. order.Items.Select(i => new OrderLineView(i.Sku, i.Qty))]),
-            [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.ToString().ToLowerInvariant(), n.Template, n.Parameters, Status(n.Status), ShopTime.Show(n.QueuedAt)))],
+            [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.ToString().ToLowerInvariant(), n.Template, n.Parameters, n.Status == WorkStatus.Done ? "delivered" : Status(n.Status), ShopTime.Show(n.QueuedAt)))],
             WorkOf(state),
             version,
             [.. history.Select(HistoryEntry)]);
     }
 
-    /// <summary>API.md knows two money states: a failed settlement is still owed, so it shows as pending (see <c>work</c>).</summary>
-    public static string MoneyStatus(WorkStatus status) => status == WorkStatus.Done ? "settled" : "pending";
-
-    public static string Status(WorkStatus status) => status switch
+    /// <summary>
+    /// API.md's money states are pending and settled; a failed (poisoned) settlement is still owed, so it shows as
+    /// pending (the failure is in <c>work</c>). Reversed (upheld appeal) and cancelled (operator) are shown as such.
+    /// </summary>
+    public static string MoneyStatus(Compensation compensation) => compensation.WireStatus() switch
     {
-        WorkStatus.Pending => "pending",
-        WorkStatus.Done => "settled",
-        WorkStatus.Failed => "failed",
-        _ => status.ToString().ToLowerInvariant(),
+        "failed" => "pending",
+        var status => status,
     };
+
+    /// <summary>A work item: pending, done, or failed (poisoned; an operator may retry it).</summary>
+    public static string Status(WorkStatus status) => status.WireName();
 
     private static WorkView[] WorkOf(TicketState state) =>
     [

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using UrgeShipment.Domain;
 using UrgeShipment.Durable;
+using UrgeShipment.Functions.Activities;
 
 namespace UrgeShipment.Functions.Tickets;
 
@@ -25,14 +26,25 @@ public sealed class TicketWorkflow : IDurableDecider<TicketState, TicketCommand,
 
     public TicketState Evolve(TicketState state, TicketEvent change) => TicketDecider.Evolve(state, change);
 
-    /// <summary>The active deadline wakes the ticket at its lapse time (due + grace); the key names the deadline's own due time.</summary>
+    /// <summary>
+    /// The active deadline wakes the ticket at its lapse time (due + grace), under a key naming the deadline's own due
+    /// time; each seller reminder still due wakes it at its own time. A paused clock waits for nothing.
+    /// </summary>
     public IReadOnlyList<DurableTimer> Timers(TicketState state) =>
-        state.ActiveDeadline is { } deadline
-            ? [new DurableTimer(DeadlineKey(deadline.Kind, deadline.DueAt), deadline.LapsesAt)]
+        state.ActiveDeadline is { } deadline && !state.IsPaused
+            ?
+            [
+                new DurableTimer(DeadlineKey(deadline.Kind, deadline.DueAt), deadline.LapsesAt),
+                .. Reminders.Due(state).Select(reminder => new DurableTimer(reminder.Key, reminder.At)),
+            ]
             : [];
 
     public TicketCommand OnTimerDue(DurableTimer timer, DateTimeOffset now)
     {
+        if (!timer.Key.StartsWith(DeadlinePrefix, StringComparison.Ordinal))
+        {
+            return new RemindSeller(timer.Key, now);
+        }
         var (kind, dueAt) = ParseDeadlineKey(timer.Key);
         return new LapseDeadline(kind, dueAt, now);
     }
@@ -72,14 +84,9 @@ public static class WorkPayload
     {
         var compensation = state.Compensations.FirstOrDefault(c => c.IdempotencyKey == work.Key);
         var notice = state.Notices.FirstOrDefault(n => n.Key == work.Key);
-        return JsonSerializer.Serialize(new
-        {
-            shopId = state.ShopId,
-            orderId = state.Order?.OrderId,
-            buyerId = state.Order?.BuyerId,
-            marketplace = state.Policy?.Marketplace,
-            compensation = compensation is null ? null : new { kind = compensation.Kind.ToString(), amount = compensation.Amount.ToString() },
-            notice = notice is null ? null : new { audience = notice.Audience.ToString(), template = notice.Template, parameters = notice.Parameters },
-        });
+        return JsonSerializer.Serialize(new WorkPayloadData(
+            state.ShopId, state.Order?.OrderId, state.Order?.BuyerId, state.Policy?.Marketplace,
+            compensation is null ? null : new CompensationData(compensation.Kind.WireName(), compensation.Amount.ToString()),
+            notice is null ? null : new NoticeData(notice.Audience.ToString().ToLowerInvariant(), notice.Template, notice.Parameters)));
     }
 }

@@ -1,0 +1,50 @@
+using Azure.Data.Tables;
+using UrgeShipment.Domain;
+using UrgeShipment.Functions.Marketplaces;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Projections;
+
+public sealed record StandingEntry(string TicketId, string Marketplace, int Points, DateTimeOffset At, string Reason);
+
+public sealed record StandingView(string ShopId, int TotalPoints, IReadOnlyDictionary<string, int> PointsByMarketplace, IReadOnlyList<StandingEntry> Entries);
+
+/// <summary>
+/// Shop standing (XHS-DELAY): violation points over the shop's tickets that ended in compensation, per marketplace
+/// policy (2 for the first, 4 for each further one within 30 days of the previous), computed by the domain's pure
+/// <see cref="ShopStanding"/> from the tickets themselves, so an upheld appeal reverses its points.
+/// </summary>
+public sealed class ShopStandingReader(TableServiceClient tables, StorageNames names, TicketStore tickets, MarketplaceCatalog catalog, TimeProvider clock)
+{
+    private static readonly string[] CompensatedOutcomes = ["late_shipment_compensated", "out_of_stock_compensated", "complaint_upheld"];
+    private readonly TableClient _index = tables.GetTableClient(names.TicketIndexTable);
+
+    public async Task<StandingView> ReadAsync(string shopId, CancellationToken ct)
+    {
+        var violations = new List<(string Marketplace, CompensatedTicket Ticket)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Escape(shopId)} and State eq {"completed"}");
+        await foreach (var row in _index.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            if (!CompensatedOutcomes.Contains(row.GetString("Outcome")))
+            {
+                continue;
+            }
+            var snapshot = await tickets.LoadAsync(row.RowKey, ct);
+            if (snapshot is not null && ShopStanding.Violation(row.RowKey, snapshot.State) is { } violation)
+            {
+                violations.Add((snapshot.State.Policy!.Marketplace, violation));
+            }
+        }
+        var entries = new List<StandingEntry>();
+        foreach (var group in violations.GroupBy(v => v.Marketplace, StringComparer.Ordinal))
+        {
+            var policy = catalog.PolicyAt(group.Key, clock.GetUtcNow()) ?? throw new InvalidOperationException($"No policy for {group.Key}.");
+            entries.AddRange(ShopStanding.ViolationPoints(group.Select(v => v.Ticket), policy)
+                .Select(e => new StandingEntry(e.TicketId, group.Key, e.Points, ShopTime.Show(e.At), e.Reason)));
+        }
+        entries.Sort((a, b) => a.At.CompareTo(b.At));
+        return new StandingView(shopId, entries.Sum(e => e.Points),
+            entries.GroupBy(e => e.Marketplace, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(e => e.Points), StringComparer.Ordinal),
+            entries);
+    }
+}
