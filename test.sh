@@ -20,17 +20,23 @@ fi
 results=TestResults
 rm -rf "$results"
 dotnet build UrgeShipment.sln -c Debug -nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-dotnet test UrgeShipment.sln --no-build -nologo --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" "$@"
-status=$?
+log=$(mktemp)
+timeout 45m dotnet test UrgeShipment.sln --no-build -nologo --results-directory "$results" --logger "trx" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
+# One summary line per test project: "Passed!  - Failed: 0, Passed: 349, Skipped: 0, Total: 349, ...".
+passed=0; failed=0; projects=0
+while read -r line; do
+  p=$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$line")
+  f=$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); projects=$((projects + 1))
+done < <(grep -E '^(Passed|Failed)! +- ' "$log")
+rm -f "$log"
+expected=$(ls tests/*/*.csproj | wc -l)
+if [ "$projects" -lt "$expected" ]; then
+  echo "only $projects of $expected test projects reported a summary (a test host crashed or hung)"
+  failed=$((failed + expected - projects))
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -127,6 +127,8 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
         var standing = JsonNode.Parse(await admin.GetStringAsync("/api/shops/shop-c/standing"))!;
         Assert.Equal(6, (int)standing["totalPoints"]!);
         Assert.Equal([2, 4], standing["entries"]!.AsArray().Select(e => (int)e!["points"]!));
+        var second = (string)standing["entries"]![1]!["ticketId"]!;
+        Assert.Equal(4, (int?)(await host.TicketAsync(second))!["violationPoints"]);
         using var seller = host.As(TicketHost.SellerKey);
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await seller.GetAsync("/api/shops/shop-c/standing")).StatusCode);
     }

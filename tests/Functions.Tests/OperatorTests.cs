@@ -85,6 +85,14 @@ public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
         await Task.Delay(800);
         Assert.Equal("awaiting_seller_reply", (string?)(await _host.TicketAsync(ticketId))!["state"]);
 
+        var paused = (await _host.TicketAsync(ticketId))!;
+        Assert.NotNull((string?)paused["pausedAt"]);
+        using (var admin = _host.As(TicketHost.AdminKey))
+        {
+            var listed = JsonNode.Parse(await admin.GetStringAsync("/api/tickets?marketplace=taobao&state=awaiting_seller_reply&limit=200"))!;
+            Assert.Contains(listed["items"]!.AsArray(), i => (string?)i!["ticketId"] == ticketId && i["pausedAt"] is not null);
+        }
+
         var (status, view) = await OperateAsync(ticketId, "resume", new { why = "platform back" });
         Assert.Equal(HttpStatusCode.OK, status);
         var due = DateTimeOffset.Parse((string)view["activeDeadline"]!["dueAt"]!, System.Globalization.CultureInfo.InvariantCulture);

@@ -56,6 +56,21 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Me_TellsRolesShopsPermissionsAndServerTime()
+    {
+        using var seller = _host.As(TicketHost.ReadOnlySellerKey);
+        var me = JsonNode.Parse(await seller.GetStringAsync("/api/me"))!;
+        Assert.Equal("seller", (string?)me["role"]);
+        Assert.Equal(TicketHost.Shop, (string?)me["shopId"]);
+        Assert.Equal(["tickets.read"], me["permissions"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(Now, DateTimeOffset.Parse((string)me["serverTime"]!, System.Globalization.CultureInfo.InvariantCulture));
+        using var admin = _host.As(TicketHost.AdminKey);
+        Assert.Equal("admin", (string?)JsonNode.Parse(await admin.GetStringAsync("/api/me"))!["role"]);
+        using var nobody = _host.As("wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await nobody.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task ReadOnlyKey_CannotReply()
     {
         var ticketId = await OpenAsync();

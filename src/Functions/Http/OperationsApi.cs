@@ -18,6 +18,8 @@ public sealed record ClockView(DateTimeOffset Now, string Offset);
 
 public sealed record HealthView(string Status, string Storage);
 
+public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
+
 /// <summary>Health, metrics and the dev clock.</summary>
 public static class OperationsApi
 {
@@ -25,6 +27,7 @@ public static class OperationsApi
     {
         app.MapGet("/health", HealthAsync).WithTags("Operations").WithName("Health");
         app.MapGet("/metrics", (MetricsText metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4")).WithTags("Operations").WithName("Metrics");
+        app.MapGet("/api/me", Me).WithTags("Operations").WithName("WhoAmI");
         app.MapGet("/api/dev/clock", GetClock).WithTags("Operations").WithName("GetDevClock");
         app.MapPost("/api/dev/clock", AdvanceClockAsync).WithTags("Operations").WithName("AdvanceDevClock").DisableAntiforgery();
         return app;
@@ -34,6 +37,15 @@ public static class OperationsApi
         await tickets.Runtime.IsHealthyAsync(ct)
             ? TypedResults.Ok(new HealthView("healthy", "reachable"))
             : TypedResults.Json(new HealthView("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
+    public static Results<Ok<MeView>, ProblemHttpResult> Me(HttpRequest request, Callers callers, TimeProvider clock) =>
+        callers.Identify(request) switch
+        {
+            null => Problems.Unauthorized(),
+            Caller.Seller s => TypedResults.Ok(new MeView("seller", s.AccountId, s.ShopId, [.. s.Permissions.Order(StringComparer.Ordinal)], clock.GetUtcNow())),
+            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, Permissions.Reply, "operator", "dev.clock"], clock.GetUtcNow())),
+        };
 
     public static Results<Ok<ClockView>, ProblemHttpResult> GetClock(HttpRequest request, Callers callers, IOptions<ClockOptions> options, TravelingClock clock)
     {

@@ -32,7 +32,7 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(
-        string ticketId, HttpRequest request, Callers callers, TicketStore tickets, CancellationToken ct)
+        string ticketId, HttpRequest request, Callers callers, TicketStore tickets, ShopStandingReader standing, CancellationToken ct)
     {
         if (callers.Identify(request) is not { } caller)
         {
@@ -47,7 +47,17 @@ public static class TicketsApi
         {
             return Problems.TicketNotFound(ticketId);
         }
-        return caller.Sees(view.ShopId) ? TypedResults.Ok(view) : Problems.Forbidden("This ticket belongs to another shop.");
+        if (!caller.Sees(view.ShopId))
+        {
+            return Problems.Forbidden("This ticket belongs to another shop.");
+        }
+        if (view.State == "completed" && view.Compensations.Count > 0)
+        {
+            // The points this ticket cost the shop depend on its earlier compensated tickets (30-day window).
+            var entry = (await standing.ReadAsync(view.ShopId, ct)).Entries.FirstOrDefault(e => e.TicketId == ticketId);
+            view = view with { ViolationPoints = entry?.Points ?? 0 };
+        }
+        return TypedResults.Ok(view);
     }
 
     /// <summary>Every notice and complaint filing sent for the ticket, with its zh-CN and en text.</summary>
@@ -73,8 +83,8 @@ public static class TicketsApi
     }
 
     public static Task<Results<Ok<TicketView>, ProblemHttpResult>> GetByOrderAsync(
-        string marketplace, string orderId, HttpRequest request, Callers callers, TicketStore tickets, CancellationToken ct) =>
-        GetAsync(TicketIds.For(marketplace, orderId), request, callers, tickets, ct);
+        string marketplace, string orderId, HttpRequest request, Callers callers, TicketStore tickets, ShopStandingReader standing, CancellationToken ct) =>
+        GetAsync(TicketIds.For(marketplace, orderId), request, callers, tickets, standing, ct);
 
     public static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ReplyAsync(
         string ticketId, HttpRequest request, Callers callers, TicketStore tickets, TimeProvider clock, CancellationToken ct)

@@ -11,7 +11,7 @@ using UrgeShipment.Functions.Tickets;
 namespace UrgeShipment.Functions.Projections;
 
 public sealed record TicketSummary(string TicketId, string Marketplace, string ShopId, string OrderId, string State, string? Outcome,
-    DateTimeOffset? OpenedAt, string? ActiveDeadlineKind, DateTimeOffset? DueAt, bool NeedsReview, long Version);
+    DateTimeOffset? OpenedAt, string? ActiveDeadlineKind, DateTimeOffset? DueAt, bool NeedsReview, DateTimeOffset? PausedAt, long Version);
 
 public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? ContinuationToken);
 
@@ -90,6 +90,7 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
             ["DeadlineKind"] = state.ActiveDeadline?.Kind.WireName(),
             ["DueAt"] = state.ActiveDeadline?.DueAt,
             ["NeedsReview"] = state.NeedsReview,
+            ["PausedAt"] = state.PausedAt,
             ["Version"] = version,
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -133,7 +134,7 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
     private static TicketSummary ToSummary(TableEntity e) => new(
         e.RowKey, e.GetString("Marketplace"), e.GetString("ShopId"), e.GetString("OrderId"), e.GetString("State"), e.GetString("Outcome"),
         ShopTime.Show(e.GetDateTimeOffset("OpenedAt")), e.GetString("DeadlineKind"), ShopTime.Show(e.GetDateTimeOffset("DueAt")),
-        e.GetBoolean("NeedsReview") ?? false, e.GetInt64("Version") ?? 0);
+        e.GetBoolean("NeedsReview") ?? false, ShopTime.Show(e.GetDateTimeOffset("PausedAt")), e.GetInt64("Version") ?? 0);
 
     internal static string EncodeToken(string token) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -27,14 +27,14 @@ public sealed record NoticeView(string Key, string Audience, string Template, IR
 public sealed record TicketView(
     string TicketId, string Marketplace, string ShopId, string OrderId, string State, DateTimeOffset? OpenedAt, string PolicyVersion,
     DeadlinesView Deadlines, ActiveDeadlineView? ActiveDeadline, ReplyView? Reply, string? Outcome, DateTimeOffset? CompletedAt,
-    IReadOnlyList<CompensationView> Compensations, int? ViolationPoints, bool NeedsReview, IReadOnlyList<string> ReviewReasons,
+    IReadOnlyList<CompensationView> Compensations, int? ViolationPoints, bool NeedsReview, IReadOnlyList<string> ReviewReasons, DateTimeOffset? PausedAt,
     OrderView Order, IReadOnlyList<NoticeView> Notices, IReadOnlyList<WorkView> Work, long Version, IReadOnlyList<JsonObject> History);
 
 public static class TicketViews
 {
     private static readonly JsonSerializerOptions Web = CreateWeb();
 
-    public static TicketView From(string ticketId, long version, TicketState state, IEnumerable<StoredEvent<TicketEvent>> history)
+    public static TicketView From(string ticketId, long version, TicketState state, IEnumerable<StoredEvent<TicketEvent>> history, int? violationPoints = null)
     {
         var order = state.Order ?? throw new InvalidOperationException("A ticket view needs an opened ticket.");
         var policy = state.Policy ?? throw new InvalidOperationException("A ticket view needs the ticket's policy.");
@@ -47,9 +47,10 @@ public static class TicketViews
             ShopTime.Show(state.CompletedAt),
             [.. state.Compensations.Select(c => new CompensationView(c.Kind.WireName(), c.Amount.ToString(), "CNY", MoneyStatus(c),
                 ShopTime.Show(c.AssessedAt), ShopTime.Show(c.SettledAt), ticketId + ":" + c.IdempotencyKey))],
-            null,
+            violationPoints,
             state.NeedsReview,
             state.ReviewReasons,
+            ShopTime.Show(state.PausedAt),
             new OrderView(order.OrderId, order.BuyerId, order.PaidAmount.ToString(), "CNY", ShopTime.Show(order.PaidAt), ShopTime.Show(order.PromisedShipBy),
                 [.. order.Items.Select(i => new OrderLineView(i.Sku, i.Qty))]),
             [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.ToString().ToLowerInvariant(), n.Template, n.Parameters, n.Status == WorkStatus.Done ? "delivered" : Status(n.Status), ShopTime.Show(n.QueuedAt)))],
