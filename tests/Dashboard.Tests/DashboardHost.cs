@@ -14,7 +14,7 @@ namespace UrgeShipment.Dashboard.Tests;
 
 /// <summary>
 /// The REAL host process (the built UrgeShipment.Functions.dll, as an operator runs it) on a real Azurite, with a
-/// unique hub, an admin key and two seller accounts; plus one headless Debian Chromium driven by Playwright.
+/// unique hub, an admin key, two seller accounts and a read-only seller account (shop C, tickets.read only); plus one headless Debian Chromium driven by Playwright.
 /// Shared by every dashboard test (one start, ~5 s); each test opens its own browser context (fresh sessionStorage).
 /// </summary>
 public sealed class DashboardHost : IAsyncLifetime
@@ -22,8 +22,11 @@ public sealed class DashboardHost : IAsyncLifetime
     public const string AdminKey = "dash-admin-key";
     public const string SellerAKey = "dash-seller-a-key";
     public const string SellerBKey = "dash-seller-b-key";
+    /// <summary>A seller key with tickets.read only (no tickets.reply), on shop C: no seeded tickets, tests open their own.</summary>
+    public const string SellerReadOnlyKey = "dash-seller-c-readonly-key";
     public const string ShopA = "shop-a";
     public const string ShopB = "shop-b";
+    public const string ShopC = "shop-c";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -189,6 +192,19 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, $"reply {ticketId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>An operator command (admin key) as the API takes it, e.g. <c>pause</c> with a reason.</summary>
+    public async Task OperatorAsync(string ticketId, string action, string why)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{ticketId}/operator/{action}")
+        {
+            Content = new StringContent(new JsonObject { ["why"] = why, ["operator"] = "dashboard-tests" }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"operator {action} {ticketId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>The listing is a projection (eventually consistent): wait until it shows every ticket as expected.</summary>
     public async Task WaitForListingAsync(string key, IEnumerable<string> ticketIds, Func<JsonNode, bool> ready)
     {
@@ -292,6 +308,10 @@ public sealed class DashboardHost : IAsyncLifetime
             ["Sellers__Accounts__1__AccountId"] = "seller-b",
             ["Sellers__Accounts__1__ApiKeySha256"] = Sha(SellerBKey),
             ["Sellers__Accounts__1__Permissions"] = "tickets.read,tickets.reply",
+            ["Sellers__Accounts__2__ShopId"] = ShopC,
+            ["Sellers__Accounts__2__AccountId"] = "seller-c-readonly",
+            ["Sellers__Accounts__2__ApiKeySha256"] = Sha(SellerReadOnlyKey),
+            ["Sellers__Accounts__2__Permissions"] = "tickets.read",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };

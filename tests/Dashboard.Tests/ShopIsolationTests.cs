@@ -13,11 +13,16 @@ public sealed class ShopIsolationTests(DashboardHost host)
         var errors = Ui.CollectErrors(page);
         var shopBTicket = host.Seeded["b-secret-order"];
 
-        // An unknown key is refused at the door.
+        // An unknown key is refused at the door: /api/me answers 401, and nothing else is asked.
+        var calls = new List<string>();
+        page.Request += (_, request) => calls.Add(new Uri(request.Url).PathAndQuery);
         await page.GotoAsync("/");
         await page.Locator("input[name=apiKey]").FillAsync("not-a-key");
-        await page.Locator("input[name=apiKey]").PressAsync("Enter");
+        var me = await page.RunAndWaitForResponseAsync(
+            () => page.Locator("input[name=apiKey]").PressAsync("Enter"), response => new Uri(response.Url).AbsolutePath == "/api/me");
+        Assert.Equal(401, me.Status);
         await Expect(page.Locator(".signin [role=alert]")).ToBeVisibleAsync();
+        Assert.DoesNotContain(calls, path => path.StartsWith("/api/tickets", StringComparison.Ordinal));
         await Expect(page.Locator("[data-testid=role]")).ToHaveCountAsync(0);
 
         await Ui.SignInAsync(page, DashboardHost.SellerAKey);

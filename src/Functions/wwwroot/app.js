@@ -11,7 +11,7 @@ const PAGE_SIZES = [25, 50, 100, 200];
 const HOUR = 3_600_000;
 const COUNT_PAGES = 3; // per state: up to 3 × 200 tickets are counted, beyond that "600+"
 const SHOP_PAGES = 5; // the shop's per-day chart reads up to 5 × 200 tickets
-const CLOCK_RESYNC_MS = 60_000;
+const CLOCK_RESYNC_MS = 3 * 60_000; // /api/me is re-read this often (and on Refresh) for the server clock
 
 // ---------------------------------------------------------------- state
 
@@ -20,7 +20,7 @@ let session = null;
 /** Bumped on every navigation, sign-in and sign-out: a response for an older generation is dropped, never rendered. */
 let generation = 0;
 /** Server clock offset (server − browser, ms) and where it came from. */
-const clock = { offsetMs: 0, source: "browser", syncedAt: 0, unavailable: false };
+const clock = { offsetMs: 0, source: "browser", syncedAt: 0 };
 
 const serverNow = () => Date.now() + clock.offsetMs;
 
@@ -238,53 +238,83 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
-async function syncClock(gen) {
-  if (!session) return;
-  const started = Date.now();
-  try {
-    const data = await request("/api/dev/clock");
-    if (gen !== generation && !session) return;
-    const ended = Date.now();
-    const server = Date.parse(data?.now);
-    if (Number.isFinite(server)) {
-      Object.assign(clock, { offsetMs: server - (started + ended) / 2, source: "server", syncedAt: ended });
-    }
-  } catch (error) {
-    // 404: no dev clock on this host; 403: not the admin. Either way the browser's clock it is, for this sign-in.
-    const final = error instanceof ApiError && (error.status === 403 || error.status === 404);
-    Object.assign(clock, { offsetMs: 0, source: "browser", syncedAt: Date.now(), unavailable: final });
+/** Reads a /api/me answer's serverTime into the clock offset (server − browser, at the request's midpoint). */
+function learnServerTime(me, started, ended) {
+  const server = Date.parse(me?.serverTime);
+  if (Number.isFinite(server)) {
+    Object.assign(clock, { offsetMs: server - (started + ended) / 2, source: "server", syncedAt: ended });
+  } else {
+    Object.assign(clock, { offsetMs: 0, source: "browser", syncedAt: ended });
   }
-  renderFooterClock();
 }
 
-setInterval(() => { if (session && !clock.unavailable) syncClock(generation); }, CLOCK_RESYNC_MS);
+/** The session as /api/me describes the key: role, account, shop (sellers) and permissions. */
+function sessionFrom(key, me) {
+  const role = me?.role === "admin" ? "admin" : "seller";
+  return {
+    key,
+    role,
+    accountId: me?.accountId ?? null,
+    shopId: role === "seller" ? (me?.shopId ?? null) : null,
+    permissions: Array.isArray(me?.permissions) ? me.permissions.map(String) : [],
+  };
+}
+
+/** Whether the signed-in key holds a permission (as /api/me listed it). */
+const can = (permission) => Boolean(session?.permissions?.includes(permission));
+
+/**
+ * Re-reads /api/me for the signed-in key: the server's clock (countdowns run on server time for everyone) and the
+ * key's role, shop and permissions (an operator may have changed them). A 401 ends the session; a network error
+ * keeps the last offset.
+ */
+async function syncMe() {
+  if (!session) return;
+  const key = session.key;
+  const started = Date.now();
+  let me;
+  try {
+    me = await request("/api/me", { key });
+  } catch (error) {
+    if (session?.key !== key) return;
+    if (error instanceof ApiError && error.status === 401) {
+      signOut(t("problem.unauthorized"));
+      return;
+    }
+    if (!clock.syncedAt) Object.assign(clock, { offsetMs: 0, source: "browser", syncedAt: Date.now() });
+    renderFooterClock();
+    return;
+  }
+  if (session?.key !== key) return; // signed out or switched keys meanwhile
+  learnServerTime(me, started, Date.now());
+  const next = sessionFrom(key, me);
+  const changed = next.role !== session.role || next.shopId !== session.shopId || next.permissions.join() !== session.permissions.join();
+  session = next;
+  saveSession();
+  if (changed) renderChrome();
+  renderFooterClock();
+  return changed;
+}
+
+setInterval(() => { if (session) syncMe(); }, CLOCK_RESYNC_MS);
 
 // ---------------------------------------------------------------- session
 
-/** Who is this key? A seller may not list another shop (403); the admin may (200); an unknown key is 401. */
+/** Who is this key? GET /api/me: role, shop, permissions and the server's time; an unknown key is 401. */
 async function identify(key) {
-  try {
-    await request(`/api/tickets${query({ shopId: "role-probe", limit: 1 })}`, { key });
-    return { key, role: "admin" };
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return { key, role: "admin" }; // any shop may be asked for: admin
-    if (!(error instanceof ApiError) || error.status !== 403) throw error;
-  }
-  const session = { key, role: "seller", shopId: null };
-  try {
-    const page = await request(`/api/tickets${query({ limit: 1 })}`, { key });
-    session.shopId = page?.items?.[0]?.shopId ?? null;
-  } catch {
-    // a key without tickets.read: the board will say so
-  }
-  return session;
+  const started = Date.now();
+  const me = await request("/api/me", { key });
+  learnServerTime(me, started, Date.now());
+  return sessionFrom(key, me);
 }
 
 function restoreSession() {
   try {
     const key = sessionStorage.getItem(KEY_STORAGE);
     const meta = JSON.parse(sessionStorage.getItem(`${KEY_STORAGE}.meta`) ?? "null");
-    if (key && meta?.role) return { key, role: meta.role, shopId: meta.shopId ?? null };
+    if (key && meta?.role) {
+      return { key, role: meta.role, accountId: meta.accountId ?? null, shopId: meta.shopId ?? null, permissions: Array.isArray(meta.permissions) ? meta.permissions : [] };
+    }
   } catch {
     // storage unavailable or corrupt: sign in again
   }
@@ -293,7 +323,7 @@ function restoreSession() {
 
 function saveSession() {
   sessionStorage.setItem(KEY_STORAGE, session.key);
-  sessionStorage.setItem(`${KEY_STORAGE}.meta`, JSON.stringify({ role: session.role, shopId: session.shopId }));
+  sessionStorage.setItem(`${KEY_STORAGE}.meta`, JSON.stringify({ role: session.role, accountId: session.accountId, shopId: session.shopId, permissions: session.permissions }));
 }
 
 function learnShop(shopId) {
@@ -307,7 +337,7 @@ function learnShop(shopId) {
 function signOut(message) {
   session = null;
   generation++;
-  Object.assign(clock, { offsetMs: 0, source: "browser", syncedAt: 0, unavailable: false });
+  Object.assign(clock, { offsetMs: 0, source: "browser", syncedAt: 0 });
   try {
     sessionStorage.removeItem(KEY_STORAGE);
     sessionStorage.removeItem(`${KEY_STORAGE}.meta`);
@@ -476,7 +506,7 @@ function renderSignIn(message) {
       session = found;
       saveSession();
       generation++;
-      await syncClock(generation);
+      renderFooterClock();
       if (!location.hash || location.hash === "#") history.replaceState(null, "", "#/");
       await route();
       focusMain();
@@ -533,7 +563,7 @@ async function renderBoard(gen, params) {
   main.replaceChildren(
     h("div", { class: "page-head" },
       h("h1", { tabindex: "-1" }, t("board.title")),
-      h("button", { type: "button", class: "btn btn-quiet", id: "refresh", onclick: () => { if (!clock.unavailable) syncClock(generation); route(); } }, "⟳ ", t("board.refresh"))),
+      h("button", { type: "button", class: "btn btn-quiet", id: "refresh", onclick: async () => { await syncMe(); if (session) route(); } }, "⟳ ", t("board.refresh"))),
     countsRegion,
     filterForm(filters),
     listRegion);
@@ -671,7 +701,7 @@ function ticketTable(items) {
     const href = `#/tickets/${encodeURIComponent(item.ticketId)}`;
     const open = () => navigate(href);
     const cells = {
-      countdown: countdown(item.dueAt),
+      countdown: item.pausedAt && item.dueAt ? boardPaused(item.dueAt, item.pausedAt) : countdown(item.dueAt),
       deadline: item.activeDeadlineKind
         ? [h("span", { class: "deadline-kind" }, label("deadline", item.activeDeadlineKind)), h("br"), h("span", { class: "muted small" }, timeEl(item.dueAt))]
         : h("span", { class: "muted" }, t("none")),
@@ -698,6 +728,7 @@ function ticketTable(items) {
     }, columns.map(([key]) => h("td", { "data-label": labelOf[key], class: `col-${key}` }, cells[key])));
     const cd = row.querySelector(".countdown[data-due]");
     if (cd) row.dataset.urgency = cd.dataset.level;
+    else if (item.pausedAt && item.dueAt) row.dataset.urgency = "paused";
     return row;
   });
   return h("div", { class: "table-wrap" },
@@ -760,7 +791,8 @@ function renderTicket(gen, view) {
   const main = $("#main");
   const failed = (view.work ?? []).filter((w) => w.status === "failed");
   const active = view.activeDeadline;
-  const pausedAt = active ? (view.pausedAt ?? pausedSince(view.history ?? [])) : null;
+  // The view's pausedAt (null unless the clock is paused); a host that predates it leaves it out: read it off the history.
+  const pausedAt = active ? ("pausedAt" in view ? view.pausedAt : pausedSince(view.history ?? [])) : null;
 
   const header = h("div", { class: "ticket-head card" },
     h("div", { class: "ticket-title" },
@@ -799,7 +831,9 @@ function renderTicket(gen, view) {
       [t("ticket.policy"), h("code", { "data-testid": "policy" }, view.policyVersion)],
       [t("ticket.openedAt"), timeEl(view.openedAt)],
       view.completedAt ? [t("ticket.completedAt"), timeEl(view.completedAt)] : null,
-      view.violationPoints !== null && view.violationPoints !== undefined ? [t("ticket.violationPoints"), String(view.violationPoints)] : null,
+      view.violationPoints !== null && view.violationPoints !== undefined
+        ? [t("ticket.violationPoints"), h("span", { class: "violation-points", "data-testid": "violation-points" }, String(view.violationPoints))]
+        : null,
     ]),
     order.items?.length ? h("table", { class: "mini" },
       h("caption", null, t("ticket.items")),
@@ -828,7 +862,11 @@ function renderTicket(gen, view) {
       reply.evidence?.length ? [t("reply.evidence"), h("ul", { class: "plain" }, reply.evidence.map((e) => h("li", null, e)))] : null,
       reply.reason ? [t("reply.reason"), reply.reason] : null,
     ]) : h("p", { class: "muted" }, t("ticket.noReply")),
-    !reply && session.role === "seller" && view.state === "awaiting_seller_reply" ? replyForm(gen, view) : null);
+    !reply && session.role === "seller" && view.state === "awaiting_seller_reply"
+      ? can("tickets.reply")
+        ? replyForm(gen, view)
+        : h("p", { class: "notice", role: "note", "data-testid": "read-only" }, t("reply.readOnly"))
+      : null);
 
   const compensations = view.compensations ?? [];
   const compSection = h("section", { class: "card", "aria-labelledby": "comp-title" },
@@ -894,9 +932,18 @@ function pausedSince(history) {
 function pausedCountdown(dueAt, pausedAt) {
   const left = Date.parse(dueAt) - Date.parse(pausedAt);
   return h("span", { class: "countdown due-paused", "data-testid": "paused" },
-    h("span", { class: "cd-icon", "aria-hidden": "true" }, "⏸"),
+    h("span", { class: "cd-icon", "aria-hidden": "true" }, "‖"),
     h("span", { class: "cd-time" }, t("due.left", { t: fmtSpan(left) })),
     h("span", { class: "cd-badge" }, t("due.paused", { time: fmtTime(pausedAt) })));
+}
+
+/** A paused ticket on the board: "paused" instead of a ticking countdown, no urgency colour; the time left when it was paused. */
+function boardPaused(dueAt, pausedAt) {
+  const left = Date.parse(dueAt) - Date.parse(pausedAt);
+  return h("span", { class: "countdown due-paused", "data-testid": "paused", title: t("due.paused", { time: fmtTime(pausedAt) }) },
+    h("span", { class: "cd-icon", "aria-hidden": "true" }, "‖"),
+    h("span", { class: "cd-time" }, t("due.pausedShort")),
+    Number.isFinite(left) ? h("span", { class: "cd-frozen muted small" }, t("due.left", { t: fmtSpan(Math.max(0, left)) })) : null);
 }
 
 function statusChip(status) {
@@ -1439,8 +1486,12 @@ function boot() {
   window.addEventListener("storage", (event) => {
     if (event.key === KEY_STORAGE && !event.newValue && session) signOut();
   });
-  if (session) syncClock(generation);
-  route();
+  if (session) {
+    // A restored session re-reads /api/me first: the server clock, and the role and permissions as they are now.
+    syncMe().finally(() => { if (session) route(); });
+  } else {
+    route();
+  }
 }
 
 boot();
