@@ -336,6 +336,20 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         return entry.Exists ? new InstanceSnapshot<TState>(instanceId, entry.Version, entry.State, entry.UpdatedAt) : null;
     }
 
+    /// <summary>
+    /// The state this process last committed or read for the instance, else the committed state from storage.
+    /// It may be behind another process's newer commit: use it for facts that never change once set (who owns an
+    /// instance, which policy it runs under), and <see cref="GetAsync"/> when the newest state matters.
+    /// </summary>
+    public async Task<InstanceSnapshot<TState>?> GetCachedOrCommittedAsync(string instanceId, CancellationToken ct)
+    {
+        if (_cache.TryGetValue(instanceId, out var cached) && cached.Exists)
+        {
+            return new InstanceSnapshot<TState>(instanceId, cached.Version, cached.State, cached.UpdatedAt);
+        }
+        return await GetAsync(instanceId, ct).ConfigureAwait(false);
+    }
+
     /// <summary>History, oldest first, <paramref name="pageSize"/> events per page.</summary>
     public async Task<HistoryPage<TEvent>> GetHistoryAsync(string instanceId, string? continuationToken, int pageSize, CancellationToken ct)
     {

@@ -117,6 +117,25 @@ public sealed class CommitTests(AzuriteServer azurite, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task GivenAnInstanceThisProcessCommitted_WhenPeekedFromCache_ThenNoStorageRequest_AndAColdRuntimeReadsStorage()
+    {
+        var h = await Harness.CreateAsync(azurite);
+        await h.ExecuteAsync("peek", "p1", new Increment(2));
+
+        var before = h.Runtime.RequestCounter.Snapshot();
+        var warm = await h.Runtime.GetCachedOrCommittedAsync("peek", CancellationToken.None);
+        Assert.Empty(StorageRequestCounter.Difference(before, h.Runtime.RequestCounter.Snapshot()));
+        Assert.Equal((1L, 2), (warm!.Version, warm.State.Count));
+
+        var cold = h.NewRuntime();
+        before = cold.RequestCounter.Snapshot();
+        var read = await cold.GetCachedOrCommittedAsync("peek", CancellationToken.None);
+        Assert.NotEmpty(StorageRequestCounter.Difference(before, cold.RequestCounter.Snapshot()));
+        Assert.Equal((1L, 2), (read!.Version, read.State.Count));
+        Assert.Null(await cold.GetCachedOrCommittedAsync("nobody", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GivenIdsWithCharactersKeysForbid_ThenTheyRoundTrip_AndReadsPageListAndPurge()
     {
         var h = await Harness.CreateAsync(azurite);

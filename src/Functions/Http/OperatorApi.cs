@@ -43,7 +43,7 @@ public static class OperatorApi
             return Problems.Of(StatusCodes.Status404NotFound, "unknown_operator_command", "No such operator command.",
                 $"Operator commands: {string.Join(", ", Actions)}.");
         }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.LoadAsync(ticketId, ct) : null;
+        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
         if (snapshot is null || snapshot.State.Status == TicketStatus.None)
         {
             return Problems.TicketNotFound(ticketId);

@@ -72,7 +72,7 @@ public static class TicketsApi
         {
             return Problems.Forbidden("This key lacks tickets.read.");
         }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.LoadAsync(ticketId, ct) : null;
+        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
         if (snapshot is null || snapshot.State.Status == TicketStatus.None)
         {
             return Problems.TicketNotFound(ticketId);
@@ -97,7 +97,7 @@ public static class TicketsApi
         {
             return Problems.Forbidden("This key lacks tickets.reply.");
         }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.LoadAsync(ticketId, ct) : null;
+        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
         if (snapshot is null || snapshot.State.Status == TicketStatus.None)
         {
             return Problems.TicketNotFound(ticketId);

@@ -82,7 +82,7 @@ public static class WebhooksApi
                 return Problems.Invalid(StatusCodes.Status400BadRequest, errors.ToDictionary());
             }
             var ticketId = TicketIds.For(marketplace, parsed.OrderId);
-            var before = await tickets.LoadAsync(ticketId, ct);
+            var before = await tickets.PeekAsync(ticketId, ct);
             if (before is null && !parsed.OpensTickets)
             {
                 // Nothing was ever recorded for this order: acknowledge, store nothing.

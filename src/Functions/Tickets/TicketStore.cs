@@ -16,6 +16,16 @@ public sealed class TicketStore(DurableRuntime<TicketState, TicketCommand, Ticke
     /// <summary>The instance, or null when nothing was ever recorded for it.</summary>
     public Task<InstanceSnapshot<TicketState>?> LoadAsync(string ticketId, CancellationToken ct) => runtime.GetAsync(ticketId, ct);
 
+    /// <summary>
+    /// The instance as this process last saw it, for facts fixed once the ticket opened (shop, policy): saves a read
+    /// before a command, whose commit then checks the real state under its ETag anyway.
+    /// </summary>
+    public async Task<InstanceSnapshot<TicketState>?> PeekAsync(string ticketId, CancellationToken ct)
+    {
+        var seen = await runtime.GetCachedOrCommittedAsync(ticketId, ct);
+        return seen is { State.Status: not TicketStatus.None } ? seen : await runtime.GetAsync(ticketId, ct);
+    }
+
     /// <summary>The ticket view with its full history; null when there is no ticket (an order with only urges has none).</summary>
     public async Task<TicketView?> ViewAsync(string ticketId, CancellationToken ct)
     {
