@@ -55,9 +55,16 @@ internal static class Ui
         return path;
     }
 
-    /// <summary>Copies a screenshot to docs/screenshots in the repository (the committed, small ones).</summary>
+    /// <summary>
+    /// Copies a screenshot to docs/screenshots in the repository (the committed, small ones) when
+    /// UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the working tree clean.
+    /// </summary>
     public static void Publish(string screenshot, string name)
     {
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
         var directory = Path.Combine(DashboardHost.RepositoryRoot, "docs", "screenshots");
         Directory.CreateDirectory(directory);
         File.Copy(screenshot, Path.Combine(directory, name), overwrite: true);
