@@ -113,6 +113,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.Services.GetRequiredService<MetricsText>(); // listen from the start, not from the first scrape
+app.Services.GetRequiredService<MarketplaceCatalog>(); // a bad policy file stops the start, naming its field
 
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {

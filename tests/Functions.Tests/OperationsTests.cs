@@ -41,6 +41,48 @@ public sealed class OperationsTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task MarketplaceAddedByConfiguration_OpensTicketsUnderItsPolicy()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "douyin-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, """
+            { "marketplace": "douyin", "version": "DY-TEST-1", "effectiveFrom": "2026-01-01T00:00:00+08:00",
+              "replyWindow": "PT12H", "buyerConfirmationWindow": "PT24H", "maxDelay": "P5D", "defaultShipWindow": "PT48H",
+              "afterSaleCompletion": "refund_completed", "replyLapse": "escalate",
+              "shipByLapse": "escalate", "planRejection": "escalate", "cannotShip": "compensate",
+              "excludeCustomCategory": false, "excludeVirtualCategory": false, "excludePresale": false, "honourExemptRegion": false,
+              "autoCompensation": { "rate": 0.1, "min": "2.00", "max": "50.00" },
+              "complaintCompensation": { "rate": 0.2, "min": "3.00", "max": "80.00" },
+              "complaintNetOfAutoCompensation": true, "complaintAppliesAfterCompletion": false, "fileComplaintOnEscalation": true }
+            """);
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?>
+        {
+            ["Marketplaces:PolicyFiles:0"] = file,
+            ["Webhooks:Secrets:douyin"] = "secret-douyin",
+        });
+        var now = host.Clock.GetUtcNow();
+        using var response = await host.WebhookAsync("douyin", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), "100.00"), secret: "secret-douyin");
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("ticket_opened", (string?)answer["outcome"]);
+        var ticketId = (string)answer["ticketId"]!;
+        var ticket = (await host.TicketAsync(ticketId))!;
+        Assert.Equal("DY-TEST-1", (string?)ticket["policyVersion"]);
+        Assert.Equal(now.AddHours(12), DateTimeOffset.Parse((string)ticket["deadlines"]!["reply"]!, System.Globalization.CultureInfo.InvariantCulture));
+        var (status, view) = await host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "no stock" });
+        Assert.Equal(200, status);
+        Assert.Equal("10.00", (string?)view["compensations"]![0]!["amount"]);
+    }
+
+    [Fact]
+    public async Task BadPolicyFile_StopsTheHostAtStart_NamingTheField()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "bad-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, """{ "marketplace": "douyin", "version": "X", "effectiveFrom": "2026-01-01T00:00:00+08:00", "replyWindow": "soon" }""");
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Marketplaces:PolicyFiles:0"] = file });
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        Assert.Contains("replyWindow", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DevClock_IsNotFoundUnlessAllowed()
     {
         await using var host = new TicketHost(azurite);

@@ -27,7 +27,13 @@ public sealed partial class MarketplaceCatalog
     {
         var value = options.Value;
         _secrets = value.Secrets.Where(s => !string.IsNullOrEmpty(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        _extra = [.. value.PolicyFiles.Select(path => MarketplacePolicies.Parse(File.ReadAllText(path)))];
+        _extra = [.. value.PolicyFiles.Select(Load)];
+    }
+
+    private static MarketplacePolicy Load(string path)
+    {
+        var parsed = MarketplacePolicies.TryParse(File.ReadAllText(path));
+        return parsed.Policy ?? throw new InvalidOperationException($"Policy file '{path}': {parsed.Field} {parsed.Error}");
     }
 
     public IEnumerable<MarketplacePolicy> Policies => MarketplacePolicies.BuiltIn.Concat(_extra);
