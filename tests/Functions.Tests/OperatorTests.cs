@@ -6,30 +6,18 @@ using UrgeShipment.Tests.Shared;
 namespace UrgeShipment.Functions.Tests;
 
 /// <summary>Operator commands: admin only, audited (who and why) in the ticket history.</summary>
-[Collection(HostCollection.Name)]
-public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
+public sealed class OperatorTests(AzuriteServer azurite) : HostTests(azurite)
 {
-    private readonly TicketHost _host = new(azurite);
-
-    public Task InitializeAsync()
-    {
-        _ = _host.Server;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private DateTimeOffset Now => _host.Clock.GetUtcNow();
 
     private async Task<string> OpenAsync(string marketplace = "taobao")
     {
-        var opened = await _host.WebhookOkAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)));
+        var opened = await Host.WebhookOkAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)));
         return (string)opened["ticketId"]!;
     }
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> OperateAsync(string ticketId, string action, object body, string? key = TicketHost.AdminKey)
     {
-        using var client = _host.As(key);
+        using var client = Host.As(key);
         using var response = await client.PostAsJsonAsync($"/api/tickets/{ticketId}/operator/{action}", body);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
@@ -49,17 +37,17 @@ public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task EveryOperatorCommand_IsRefusedWithoutTheAdminKey_AndChangesNothing(string action, object body)
     {
         var ticketId = await OpenAsync();
-        var before = await _host.SettledAsync(ticketId);
+        var before = await Host.SettledAsync(ticketId);
         Assert.Equal(HttpStatusCode.Unauthorized, (await OperateAsync(ticketId, action, body, key: null)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await OperateAsync(ticketId, action, body, key: TicketHost.SellerKey)).Status);
-        Assert.Equal((long)before["version"]!, (long)(await _host.TicketAsync(ticketId))!["version"]!);
+        Assert.Equal((long)before["version"]!, (long)(await Host.TicketAsync(ticketId))!["version"]!);
     }
 
     [Fact]
     public async Task ExtendDeadline_MovesTheActiveDeadline_AndLeavesAnAuditEntry()
     {
         var ticketId = await OpenAsync();
-        var before = (await _host.TicketAsync(ticketId))!;
+        var before = (await Host.TicketAsync(ticketId))!;
         var (status, view) = await OperateAsync(ticketId, "extend-deadline", new { by = "PT6H", why = "卖家系统故障", @operator = "zhang.san" });
         Assert.Equal(HttpStatusCode.OK, status);
         var due = DateTimeOffset.Parse((string)view["activeDeadline"]!["dueAt"]!, System.Globalization.CultureInfo.InvariantCulture);
@@ -69,10 +57,10 @@ public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Contains("zhang.san", (string?)audit["operator"], StringComparison.Ordinal);
 
         // The old deadline passes without a lapse; the new one lapses.
-        _host.Clock.Advance(TimeSpan.FromHours(25));
+        Host.Clock.Advance(TimeSpan.FromHours(25));
         await Task.Delay(800);
-        Assert.Equal("awaiting_seller_reply", (string?)(await _host.TicketAsync(ticketId))!["state"]);
-        await _host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(6), t => (string?)t["state"] == "platform_intervention");
+        Assert.Equal("awaiting_seller_reply", (string?)(await Host.TicketAsync(ticketId))!["state"]);
+        await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(6), t => (string?)t["state"] == "platform_intervention");
     }
 
     [Fact]
@@ -81,13 +69,13 @@ public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
         var ticketId = await OpenAsync();
         Assert.Equal(HttpStatusCode.OK, (await OperateAsync(ticketId, "pause", new { why = "platform outage" })).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await OperateAsync(ticketId, "pause", new { why = "again" })).Status);
-        _host.Clock.Advance(TimeSpan.FromHours(30));
+        Host.Clock.Advance(TimeSpan.FromHours(30));
         await Task.Delay(800);
-        Assert.Equal("awaiting_seller_reply", (string?)(await _host.TicketAsync(ticketId))!["state"]);
+        Assert.Equal("awaiting_seller_reply", (string?)(await Host.TicketAsync(ticketId))!["state"]);
 
-        var paused = (await _host.TicketAsync(ticketId))!;
+        var paused = (await Host.TicketAsync(ticketId))!;
         Assert.NotNull((string?)paused["pausedAt"]);
-        using (var admin = _host.As(TicketHost.AdminKey))
+        using (var admin = Host.As(TicketHost.AdminKey))
         {
             var listed = JsonNode.Parse(await admin.GetStringAsync("/api/tickets?marketplace=taobao&state=awaiting_seller_reply&limit=200"))!;
             Assert.Contains(listed["items"]!.AsArray(), i => (string?)i!["ticketId"] == ticketId && i["pausedAt"] is not null);
@@ -117,10 +105,10 @@ public sealed class OperatorTests(AzuriteServer azurite) : IAsyncLifetime
         // An in-time shipment proven after the XHS lapse flags the ticket; the settlement is still in flight or done.
         var orderId = Payloads.NewOrderId();
         var opened = Now;
-        var ticketId = (string)(await _host.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3))))["ticketId"]!;
-        await _host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(24) + TimeSpan.FromSeconds(121), t => (string?)t["state"] == "completed");
-        await _host.WebhookOkAsync("xiaohongshu", Payloads.ShippedAll(orderId, opened.AddHours(20)));
-        Assert.True((bool?)(await _host.TicketAsync(ticketId))!["needsReview"]);
+        var ticketId = (string)(await Host.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3))))["ticketId"]!;
+        await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(24) + TimeSpan.FromSeconds(121), t => (string?)t["state"] == "completed");
+        await Host.WebhookOkAsync("xiaohongshu", Payloads.ShippedAll(orderId, opened.AddHours(20)));
+        Assert.True((bool?)(await Host.TicketAsync(ticketId))!["needsReview"]);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await OperateAsync(ticketId, "resolve-review", new { cancelPendingCompensation = true })).Status);
         var (status, view) = await OperateAsync(ticketId, "resolve-review", new { why = "shipment was in time", cancelPendingCompensation = true });

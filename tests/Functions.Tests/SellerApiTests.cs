@@ -6,24 +6,12 @@ using UrgeShipment.Tests.Shared;
 namespace UrgeShipment.Functions.Tests;
 
 /// <summary>Seller endpoints: keys, permissions, shop scoping, idempotent replies, validation that changes nothing, listing.</summary>
-[Collection(HostCollection.Name)]
-public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
+public sealed class SellerApiTests(AzuriteServer azurite) : HostTests(azurite)
 {
-    private readonly TicketHost _host = new(azurite);
-
-    public Task InitializeAsync()
-    {
-        _ = _host.Server;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private DateTimeOffset Now => _host.Clock.GetUtcNow();
 
     private async Task<string> OpenAsync(string shop = TicketHost.Shop, string marketplace = "xiaohongshu")
     {
-        var answer = await _host.WebhookOkAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), shopId: shop));
+        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), shopId: shop));
         return (string)answer["ticketId"]!;
     }
 
@@ -33,7 +21,7 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
         var ticketId = await OpenAsync();
         foreach (var key in new[] { null, "not-a-key" })
         {
-            using var client = _host.As(key);
+            using var client = Host.As(key);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/tickets/{ticketId}")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync($"/api/tickets/{ticketId}/reply", new { kind = "cannot_ship", reason = "x" })).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/tickets")).StatusCode);
@@ -45,28 +33,28 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task OtherShopsSeller_Is403OnReadReplyAndLedger_AndNothingChanges()
     {
         var ticketId = await OpenAsync();
-        using var other = _host.As(TicketHost.OtherSellerKey);
+        using var other = Host.As(TicketHost.OtherSellerKey);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/tickets/{ticketId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/shops/{TicketHost.Shop}/ledger")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/tickets?shopId={TicketHost.Shop}")).StatusCode);
-        var (status, problem) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" }, TicketHost.OtherSellerKey);
+        var (status, problem) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" }, TicketHost.OtherSellerKey);
         Assert.Equal(403, status);
         Assert.Equal("forbidden", (string?)problem["code"]);
-        Assert.Null((await _host.TicketAsync(ticketId))!["reply"]);
+        Assert.Null((await Host.TicketAsync(ticketId))!["reply"]);
     }
 
     [Fact]
     public async Task Me_TellsRolesShopsPermissionsAndServerTime()
     {
-        using var seller = _host.As(TicketHost.ReadOnlySellerKey);
+        using var seller = Host.As(TicketHost.ReadOnlySellerKey);
         var me = JsonNode.Parse(await seller.GetStringAsync("/api/me"))!;
         Assert.Equal("seller", (string?)me["role"]);
         Assert.Equal(TicketHost.Shop, (string?)me["shopId"]);
         Assert.Equal(["tickets.read"], me["permissions"]!.AsArray().Select(p => (string?)p));
         Assert.Equal(Now, DateTimeOffset.Parse((string)me["serverTime"]!, System.Globalization.CultureInfo.InvariantCulture));
-        using var admin = _host.As(TicketHost.AdminKey);
+        using var admin = Host.As(TicketHost.AdminKey);
         Assert.Equal("admin", (string?)JsonNode.Parse(await admin.GetStringAsync("/api/me"))!["role"]);
-        using var nobody = _host.As("wrong");
+        using var nobody = Host.As("wrong");
         Assert.Equal(HttpStatusCode.Unauthorized, (await nobody.GetAsync("/api/me")).StatusCode);
     }
 
@@ -74,18 +62,18 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task ReadOnlyKey_CannotReply()
     {
         var ticketId = await OpenAsync();
-        var (status, _) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" }, TicketHost.ReadOnlySellerKey);
+        var (status, _) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" }, TicketHost.ReadOnlySellerKey);
         Assert.Equal(403, status);
-        Assert.NotNull(await _host.TicketAsync(ticketId, TicketHost.ReadOnlySellerKey));
+        Assert.NotNull(await Host.TicketAsync(ticketId, TicketHost.ReadOnlySellerKey));
     }
 
     [Fact]
     public async Task UnknownTicket_Is404()
     {
-        var (status, problem) = await _host.ReplyAsync("tnotaticketatallxxxxxxxxxx", new { kind = "cannot_ship", reason = "x" });
+        var (status, problem) = await Host.ReplyAsync("tnotaticketatallxxxxxxxxxx", new { kind = "cannot_ship", reason = "x" });
         Assert.Equal(404, status);
         Assert.Equal("ticket_not_found", (string?)problem["code"]);
-        using var client = _host.As(TicketHost.SellerKey);
+        using var client = Host.As(TicketHost.SellerKey);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/tickets/whatever")).StatusCode);
     }
 
@@ -107,15 +95,15 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task InvalidReply_Is422NamingTheFieldAndChangesNothing(object body, string field, string? code)
     {
         var ticketId = await OpenAsync();
-        var before = await _host.SettledAsync(ticketId);
-        var (status, problem) = await _host.ReplyAsync(ticketId, body);
+        var before = await Host.SettledAsync(ticketId);
+        var (status, problem) = await Host.ReplyAsync(ticketId, body);
         Assert.Equal(422, status);
         Assert.True(problem["errors"]?.AsObject().ContainsKey(field), problem.ToJsonString());
         if (code is not null)
         {
             Assert.Equal(code, (string?)problem["code"]);
         }
-        var after = (await _host.TicketAsync(ticketId))!;
+        var after = (await Host.TicketAsync(ticketId))!;
         Assert.Equal((long)before["version"]!, (long)after["version"]!);
     }
 
@@ -123,7 +111,7 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task MalformedReplyJson_Is400()
     {
         var ticketId = await OpenAsync();
-        using var client = _host.As(TicketHost.SellerKey);
+        using var client = Host.As(TicketHost.SellerKey);
         using var response = await client.PostAsync($"/api/tickets/{ticketId}/reply", new StringContent("{oops", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -132,18 +120,18 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task DelayAtExactlyFiveDays_IsAccepted_AndSecondReplyIsRefused()
     {
         var ticketId = await OpenAsync();
-        var (status, view) = await _host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(5).ToString("O") }, idempotencyKey: "k1");
+        var (status, view) = await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(5).ToString("O") }, idempotencyKey: "k1");
         Assert.Equal(200, status);
         Assert.Equal("awaiting_seller_execution", (string?)view["state"]);
 
         // Same Idempotency-Key: the first result again, nothing new recorded.
-        var (again, view2) = await _host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(5).ToString("O") }, idempotencyKey: "k1");
+        var (again, view2) = await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(5).ToString("O") }, idempotencyKey: "k1");
         Assert.Equal(200, again);
         Assert.Equal(view["reply"]!.ToJsonString(), view2["reply"]!.ToJsonString());
         Assert.Single(view2["history"]!.AsArray(), h => ((string?)h!["type"])!.StartsWith("seller_replied", StringComparison.Ordinal));
 
         // A different reply: one reply per ticket.
-        var (second, problem) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" });
+        var (second, problem) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "x" });
         Assert.Equal(409, second);
         Assert.Contains((string?)problem["code"], new[] { "already_replied", "invalid_state" });
     }
@@ -153,11 +141,11 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var mine = await OpenAsync(TicketHost.Shop, "taobao");
         var theirs = await OpenAsync(TicketHost.OtherShop, "taobao");
-        await _host.WaitUntilAsync(mine, _ => true);
+        await Host.WaitUntilAsync(mine, _ => true);
 
         async Task<JsonObject> ListAsync(string key, string query)
         {
-            using var client = _host.As(key);
+            using var client = Host.As(key);
             using var response = await client.GetAsync("/api/tickets" + query);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, text);
@@ -193,7 +181,7 @@ public sealed class SellerApiTests(AzuriteServer azurite) : IAsyncLifetime
     [InlineData("?continuationToken=%%%", "continuationToken")]
     public async Task BadListingQuery_Is400NamingTheField(string query, string field)
     {
-        using var client = _host.As(TicketHost.AdminKey);
+        using var client = Host.As(TicketHost.AdminKey);
         using var response = await client.GetAsync("/api/tickets" + query);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

@@ -7,26 +7,14 @@ namespace UrgeShipment.Functions.Tests;
 /// Every path of RULES.md through HTTP, on every shipped marketplace, with lapses driven by the fake clock through
 /// the real timer queue. Amounts are those of the RULES.md table (paid 199.00 → auto 9.95, complaint 59.70).
 /// </summary>
-[Collection(HostCollection.Name)]
-public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
+public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azurite)
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private static readonly TimeSpan PastGrace = TimeSpan.FromSeconds(121);
-    private readonly TicketHost _host = new(azurite);
-
-    public Task InitializeAsync()
-    {
-        _ = _host.Server; // start the host now
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private DateTimeOffset Now => _host.Clock.GetUtcNow();
 
     private async Task<string> OpenAsync(string marketplace, string orderId, string paid = "199.00")
     {
-        var answer = await _host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddDays(-3), paid));
+        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddDays(-3), paid));
         Assert.Equal("ticket_opened", (string?)answer["outcome"]);
         return (string)answer["ticketId"]!;
     }
@@ -48,7 +36,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         var opened = Now;
         var ticketId = await OpenAsync(marketplace, orderId);
 
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("awaiting_seller_reply", State(ticket));
         Assert.Equal(marketplace, (string?)ticket["marketplace"]);
         Assert.Equal(orderId, (string?)ticket["orderId"]);
@@ -56,7 +44,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal("reply", (string?)ticket["activeDeadline"]!["kind"]);
         Assert.False(string.IsNullOrEmpty((string?)ticket["policyVersion"]));
 
-        var byOrder = await _host.As(TicketHost.SellerKey).GetAsync($"/api/orders/{marketplace}/{orderId}/ticket");
+        var byOrder = await Host.As(TicketHost.SellerKey).GetAsync($"/api/orders/{marketplace}/{orderId}/ticket");
         Assert.Equal(System.Net.HttpStatusCode.OK, byOrder.StatusCode);
     }
 
@@ -66,17 +54,17 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task GivenOrderWithinPromisedTime_WhenBuyerUrges_ThenNoTicketAndUrgeRecorded(string marketplace)
     {
         var orderId = Payloads.NewOrderId();
-        var answer = await _host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-47)));
+        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-47)));
         Assert.Equal("no_ticket", (string?)answer["outcome"]);
         Assert.Equal("within_promised_time", (string?)answer["reason"]);
-        var byOrder = await _host.As(TicketHost.AdminKey).GetAsync($"/api/orders/{marketplace}/{orderId}/ticket");
+        var byOrder = await Host.As(TicketHost.AdminKey).GetAsync($"/api/orders/{marketplace}/{orderId}/ticket");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, byOrder.StatusCode);
 
         // Once past the promised time, an urge on the same order opens the ticket.
-        _host.Clock.Advance(TimeSpan.FromHours(2));
-        var again = await _host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
+        Host.Clock.Advance(TimeSpan.FromHours(2));
+        var again = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
         Assert.Equal("ticket_opened", (string?)again["outcome"]);
-        var twice = await _host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
+        var twice = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
         Assert.Equal("ticket_exists", (string?)twice["outcome"]);
     }
 
@@ -87,7 +75,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task GivenExclusions_WhenBuyerUrges_ThenPolicyDecides(string marketplace, string? reason)
     {
         var orderId = Payloads.NewOrderId();
-        var answer = await _host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddDays(-3), order: o =>
+        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddDays(-3), order: o =>
         {
             o["category"] = new JsonObject { ["custom"] = true, ["virtual"] = false };
             o["presale"] = "deposit";
@@ -106,15 +94,15 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     [Fact]
     public async Task GivenAlreadyShippedOrAfterSaleOrReportedDelay_WhenBuyerUrges_ThenNoTicketWithReason()
     {
-        var shipped = await _host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o =>
+        var shipped = await Host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o =>
             o["shippedItems"] = new JsonArray(new JsonObject { ["sku"] = "SKU-1", ["qty"] = 2 }, new JsonObject { ["sku"] = "SKU-2", ["qty"] = 1 })));
         Assert.Equal("already_shipped", (string?)shipped["reason"]);
-        var afterSale = await _host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o => o["afterSaleOpen"] = true));
+        var afterSale = await Host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o => o["afterSaleOpen"] = true));
         Assert.Equal("after_sale_open", (string?)afterSale["reason"]);
-        var reported = await _host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3),
+        var reported = await Host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3),
             order: o => o["approvedDelayShipBy"] = Now.AddHours(5).ToString("O")));
         Assert.Equal("reported_delay_active", (string?)reported["reason"]);
-        var exempt = await _host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o => o["exemptRegion"] = true));
+        var exempt = await Host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o => o["exemptRegion"] = true));
         Assert.Equal("exempt_region", (string?)exempt["reason"]);
     }
 
@@ -125,12 +113,12 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        var partial = await _host.WebhookOkAsync(marketplace, Payloads.Shipped(orderId, Now, false, ("SKU-1", 2)));
+        var partial = await Host.WebhookOkAsync(marketplace, Payloads.Shipped(orderId, Now, false, ("SKU-1", 2)));
         Assert.Equal("applied", (string?)partial["outcome"]);
-        Assert.Equal("awaiting_seller_reply", State((await _host.TicketAsync(ticketId))!));
+        Assert.Equal("awaiting_seller_reply", State((await Host.TicketAsync(ticketId))!));
 
-        await _host.WebhookOkAsync(marketplace, Payloads.Shipped(orderId, Now, false, ("SKU-2", 1)));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.WebhookOkAsync(marketplace, Payloads.Shipped(orderId, Now, false, ("SKU-2", 1)));
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("completed", State(ticket));
         Assert.Equal("shipped", Outcome(ticket));
         Assert.Empty(Compensations(ticket));
@@ -143,11 +131,11 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         var ticketId = await OpenAsync("xiaohongshu", orderId);
 
         // Not before due + grace: one second short, nothing happens.
-        _host.Clock.Advance(Day + TimeSpan.FromSeconds(119));
+        Host.Clock.Advance(Day + TimeSpan.FromSeconds(119));
         await Task.Delay(700);
-        Assert.Equal("awaiting_seller_reply", State((await _host.TicketAsync(ticketId))!));
+        Assert.Equal("awaiting_seller_reply", State((await Host.TicketAsync(ticketId))!));
 
-        var ticket = await _host.AdvanceUntilAsync(ticketId, TimeSpan.FromSeconds(2),
+        var ticket = await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromSeconds(2),
             t => State(t) == "completed" && Compensations(t).All(c => (string?)c["status"] == "settled"));
         Assert.Equal("late_shipment_compensated", Outcome(ticket));
         var compensation = Assert.Single(Compensations(ticket));
@@ -155,7 +143,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal("9.95", (string?)compensation["amount"]);
         Assert.Equal("CNY", (string?)compensation["currency"]);
 
-        using var ledgerResponse = await _host.As(TicketHost.SellerKey).GetAsync($"/api/shops/{TicketHost.Shop}/ledger");
+        using var ledgerResponse = await Host.As(TicketHost.SellerKey).GetAsync($"/api/shops/{TicketHost.Shop}/ledger");
         var ledger = JsonNode.Parse(await ledgerResponse.Content.ReadAsStringAsync())!;
         var entries = ledger["entries"]!.AsArray().Where(e => (string?)e!["ticketId"] == ticketId).ToList();
         Assert.Single(entries);
@@ -170,13 +158,13 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        var ticket = await _host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "platform_intervention");
+        var ticket = await Host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "platform_intervention");
         Assert.Null(Outcome(ticket));
         Assert.Empty(Compensations(ticket));
 
         // The platform upholds the buyer's complaint: complaint compensation (30% of 199.00 = 59.70).
-        await _host.WebhookOkAsync(marketplace, Payloads.Simple("complaint.resolved", orderId, Now, b => b["upheld"] = true));
-        ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.WebhookOkAsync(marketplace, Payloads.Simple("complaint.resolved", orderId, Now, b => b["upheld"] = true));
+        ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("completed", State(ticket));
         Assert.Equal("complaint_upheld", Outcome(ticket));
         Assert.Equal("59.70", (string?)Assert.Single(Compensations(ticket))["amount"]);
@@ -190,11 +178,11 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        var (status, _) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "缺货 out of stock" });
+        var (status, _) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "缺货 out of stock" });
         Assert.Equal(200, status);
-        Assert.Equal("platform_intervention", State((await _host.TicketAsync(ticketId))!));
+        Assert.Equal("platform_intervention", State((await Host.TicketAsync(ticketId))!));
 
-        await _host.WebhookOkAsync(marketplace, Payloads.Simple("complaint.resolved", orderId, Now, b =>
+        await Host.WebhookOkAsync(marketplace, Payloads.Simple("complaint.resolved", orderId, Now, b =>
         {
             b["upheld"] = upheld;
             if (platformAmount is not null)
@@ -202,7 +190,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
                 b["compensationAmount"] = platformAmount;
             }
         }));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal(outcome, Outcome(ticket));
         Assert.Equal(paid, (string?)Compensations(ticket).SingleOrDefault()?["amount"]);
     }
@@ -212,7 +200,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync("xiaohongshu", orderId, paid: "59.90");
-        var (status, view) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "厂家停产" });
+        var (status, view) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "厂家停产" });
         Assert.Equal(200, status);
         Assert.Equal("completed", State(view));
         Assert.Equal("out_of_stock_compensated", Outcome(view));
@@ -220,9 +208,9 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal("cannot_ship", (string?)view["reply"]!["kind"]);
 
         // Buyer complains, platform upholds: XHS tops up to 30% (17.97) minus the 5.00 paid = 12.97.
-        await _host.WebhookOkAsync("xiaohongshu", Payloads.Simple("complaint.filed", orderId, Now, b => b["reason"] = "out_of_stock"));
-        await _host.WebhookOkAsync("xiaohongshu", Payloads.Simple("complaint.resolved", orderId, Now, b => b["upheld"] = true));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.WebhookOkAsync("xiaohongshu", Payloads.Simple("complaint.filed", orderId, Now, b => b["reason"] = "out_of_stock"));
+        await Host.WebhookOkAsync("xiaohongshu", Payloads.Simple("complaint.resolved", orderId, Now, b => b["upheld"] = true));
+        var ticket = (await Host.TicketAsync(ticketId))!;
         var complaint = Compensations(ticket).Single(c => (string?)c["kind"] == "complaint");
         Assert.Equal("12.97", (string?)complaint["amount"]);
     }
@@ -235,12 +223,12 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
         var shipBy = Now.AddDays(2);
-        var (status, view) = await _host.ReplyAsync(ticketId, new { kind = "delay", shipBy = shipBy.ToString("O") });
+        var (status, view) = await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = shipBy.ToString("O") });
         Assert.Equal(200, status);
         Assert.Equal("awaiting_seller_execution", State(view));
         Assert.Equal("ship_by", (string?)view["activeDeadline"]!["kind"]);
 
-        var ticket = await _host.AdvanceUntilAsync(ticketId, TimeSpan.FromDays(2) + PastGrace, t => State(t) == state);
+        var ticket = await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromDays(2) + PastGrace, t => State(t) == state);
         Assert.Equal(outcome, Outcome(ticket));
     }
 
@@ -249,10 +237,10 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync("pinduoduo", orderId);
-        await _host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(1).ToString("O") });
-        _host.Clock.Advance(TimeSpan.FromHours(5));
-        await _host.WebhookOkAsync("pinduoduo", Payloads.Shipped(orderId, Now, true, ("SKU-1", 1)));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(1).ToString("O") });
+        Host.Clock.Advance(TimeSpan.FromHours(5));
+        await Host.WebhookOkAsync("pinduoduo", Payloads.Shipped(orderId, Now, true, ("SKU-1", 1)));
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("shipped", Outcome(ticket));
     }
 
@@ -263,10 +251,10 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        var (status, view) = await _host.ReplyAsync(ticketId, new { kind = "negotiate", plan = "换同款蓝色，今天发出", evidence = new[] { "chat://msg/1" } });
+        var (status, view) = await Host.ReplyAsync(ticketId, new { kind = "negotiate", plan = "换同款蓝色，今天发出", evidence = new[] { "chat://msg/1" } });
         Assert.Equal(200, status);
         Assert.Equal("awaiting_buyer_confirmation", State(view));
-        var ticket = await _host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "completed");
+        var ticket = await Host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "completed");
         Assert.Equal("buyer_confirmation_timed_out", Outcome(ticket));
     }
 
@@ -279,9 +267,9 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        await _host.ReplyAsync(ticketId, new { kind = "negotiate", plan = "部分退款 20 元", evidence = new[] { "img://1" } });
-        await _host.WebhookOkAsync(marketplace, Payloads.Simple(answer, orderId, Now));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.ReplyAsync(ticketId, new { kind = "negotiate", plan = "部分退款 20 元", evidence = new[] { "img://1" } });
+        await Host.WebhookOkAsync(marketplace, Payloads.Simple(answer, orderId, Now));
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal(state, State(ticket));
         Assert.Equal(outcome, Outcome(ticket));
     }
@@ -295,14 +283,14 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync(marketplace, orderId);
-        await _host.WebhookOkAsync(marketplace, Payloads.Simple(type, orderId, Now, b =>
+        await Host.WebhookOkAsync(marketplace, Payloads.Simple(type, orderId, Now, b =>
         {
             if (type == "order.after_sale_opened")
             {
                 b["kind"] = "refund";
             }
         }));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal(state, State(ticket));
         if (state == "completed")
         {
@@ -315,20 +303,20 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync("taobao", orderId);
-        await _host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "platform_intervention");
-        var before = await _host.SettledAsync(ticketId);
-        var (status, problem) = await _host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(1).ToString("O") });
+        await Host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "platform_intervention");
+        var before = await Host.SettledAsync(ticketId);
+        var (status, problem) = await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(1).ToString("O") });
         Assert.Equal(409, status);
         Assert.Contains((string?)problem["code"], new[] { "reply_window_closed", "invalid_state" });
-        Assert.Equal((long)before["version"]!, (long)(await _host.TicketAsync(ticketId))!["version"]!);
+        Assert.Equal((long)before["version"]!, (long)(await Host.TicketAsync(ticketId))!["version"]!);
     }
 
     [Fact]
     public async Task GivenReplyAfterDeadlineButBeforeLapse_WhenSellerReplies_Then409ReplyWindowClosed()
     {
         var ticketId = await OpenAsync("xiaohongshu", Payloads.NewOrderId());
-        _host.Clock.Advance(Day + TimeSpan.FromSeconds(1)); // past due, inside the grace: the window is closed all the same
-        var (status, problem) = await _host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "none" });
+        Host.Clock.Advance(Day + TimeSpan.FromSeconds(1)); // past due, inside the grace: the window is closed all the same
+        var (status, problem) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "none" });
         Assert.Equal(409, status);
         Assert.Equal("reply_window_closed", (string?)problem["code"]);
     }
@@ -339,9 +327,9 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : IAsyncLifetime
         var orderId = Payloads.NewOrderId();
         var opened = Now;
         var ticketId = await OpenAsync("xiaohongshu", orderId);
-        await _host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "completed");
-        await _host.WebhookOkAsync("xiaohongshu", Payloads.ShippedAll(orderId, opened.AddHours(23)));
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        await Host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "completed");
+        await Host.WebhookOkAsync("xiaohongshu", Payloads.ShippedAll(orderId, opened.AddHours(23)));
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.True((bool?)ticket["needsReview"]);
         Assert.Equal("late_shipment_compensated", Outcome(ticket)); // the lapse stands; a human reviews
     }

@@ -5,20 +5,8 @@ using UrgeShipment.Tests.Shared;
 namespace UrgeShipment.Functions.Tests;
 
 /// <summary>Webhook contract of API.md: signature, timestamp, dedupe, size, and bad input that changes nothing.</summary>
-[Collection(HostCollection.Name)]
-public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
+public sealed class WebhookContractTests(AzuriteServer azurite) : HostTests(azurite)
 {
-    private readonly TicketHost _host = new(azurite);
-
-    public Task InitializeAsync()
-    {
-        _ = _host.Server;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private DateTimeOffset Now => _host.Clock.GetUtcNow();
 
     private static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -30,7 +18,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
 
     private async Task AssertNoTicketAsync(string marketplace, string orderId)
     {
-        using var client = _host.As(TicketHost.AdminKey);
+        using var client = Host.As(TicketHost.AdminKey);
         using var response = await client.GetAsync($"/api/orders/{marketplace}/{orderId}/ticket");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -39,7 +27,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task WrongSecret_Is401AndStoresNothing()
     {
         var orderId = Payloads.NewOrderId();
-        using var response = await _host.WebhookAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3)), secret: "wrong");
+        using var response = await Host.WebhookAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3)), secret: "wrong");
         var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("invalid_signature", (string?)problem["code"]);
         await AssertNoTicketAsync("xiaohongshu", orderId);
@@ -52,7 +40,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     [InlineData("md5=abcd")]
     public async Task MissingOrMalformedSignature_Is401(string signature)
     {
-        using var response = await _host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), signature: signature);
+        using var response = await Host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), signature: signature);
         Assert.Equal("invalid_signature", (string?)(await ProblemAsync(response, HttpStatusCode.Unauthorized))["code"]);
     }
 
@@ -62,7 +50,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task TimestampOutside300s_Is401(int offsetSeconds)
     {
         var orderId = Payloads.NewOrderId();
-        using var response = await _host.WebhookAsync("taobao", Payloads.Urge(orderId, Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(offsetSeconds));
+        using var response = await Host.WebhookAsync("taobao", Payloads.Urge(orderId, Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(offsetSeconds));
         Assert.Equal("stale_timestamp", (string?)(await ProblemAsync(response, HttpStatusCode.Unauthorized))["code"]);
         await AssertNoTicketAsync("taobao", orderId);
     }
@@ -70,7 +58,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     [Fact]
     public async Task TimestampAt300s_IsAccepted()
     {
-        using var response = await _host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(-300));
+        using var response = await Host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(-300));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -79,7 +67,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     [InlineData("no-such")]
     public async Task UnknownOrUnconfiguredMarketplace_Is404(string marketplace)
     {
-        using var response = await _host.WebhookAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), secret: "x");
+        using var response = await Host.WebhookAsync(marketplace, Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), secret: "x");
         Assert.Equal("unknown_marketplace", (string?)(await ProblemAsync(response, HttpStatusCode.NotFound))["code"]);
     }
 
@@ -87,7 +75,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task BodyOver64KiB_Is413()
     {
         var body = Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3), order: o => o["padding"] = new string('x', 70_000));
-        using var response = await _host.WebhookAsync("xiaohongshu", body);
+        using var response = await Host.WebhookAsync("xiaohongshu", body);
         Assert.Equal("payload_too_large", (string?)(await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge))["code"]);
     }
 
@@ -96,18 +84,18 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var orderId = Payloads.NewOrderId();
         var body = Payloads.Urge(orderId, Now, Now.AddDays(-3));
-        var first = await _host.WebhookOkAsync("xiaohongshu", body, eventId: "evt-" + orderId);
-        var again = await _host.WebhookOkAsync("xiaohongshu", body, eventId: "evt-" + orderId);
+        var first = await Host.WebhookOkAsync("xiaohongshu", body, eventId: "evt-" + orderId);
+        var again = await Host.WebhookOkAsync("xiaohongshu", body, eventId: "evt-" + orderId);
         Assert.Equal("ticket_opened", (string?)first["outcome"]);
         Assert.Equal(first.ToJsonString(), again.ToJsonString());
-        var ticket = (await _host.TicketAsync((string)first["ticketId"]!))!;
+        var ticket = (await Host.TicketAsync((string)first["ticketId"]!))!;
         Assert.Single(ticket["history"]!.AsArray(), h => (string?)h!["type"] == "ticket_opened");
 
         // Concurrent redeliveries too.
         var shipped = Payloads.Shipped(orderId, Now, false, ("SKU-1", 1));
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _host.WebhookOkAsync("xiaohongshu", shipped, eventId: "ship-" + orderId)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Host.WebhookOkAsync("xiaohongshu", shipped, eventId: "ship-" + orderId)));
         Assert.All(answers, a => Assert.Equal("applied", (string?)a["outcome"]));
-        ticket = (await _host.TicketAsync((string)first["ticketId"]!))!;
+        ticket = (await Host.TicketAsync((string)first["ticketId"]!))!;
         Assert.Single(ticket["history"]!.AsArray(), h => (string?)h!["type"] == "shipment_recorded");
     }
 
@@ -115,7 +103,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task EventAboutUnknownOrder_IsIgnoredNoTicketAndStoresNothing()
     {
         var orderId = Payloads.NewOrderId();
-        var answer = await _host.WebhookOkAsync("pinduoduo", Payloads.ShippedAll(orderId, Now));
+        var answer = await Host.WebhookOkAsync("pinduoduo", Payloads.ShippedAll(orderId, Now));
         Assert.Equal("ignored", (string?)answer["outcome"]);
         Assert.Equal("no_ticket", (string?)answer["reason"]);
         await AssertNoTicketAsync("pinduoduo", orderId);
@@ -125,9 +113,9 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task EventAboutCompletedTicket_IsIgnoredTicketCompleted()
     {
         var orderId = Payloads.NewOrderId();
-        await _host.WebhookOkAsync("taobao", Payloads.Urge(orderId, Now, Now.AddDays(-3)));
-        await _host.WebhookOkAsync("taobao", Payloads.ShippedAll(orderId, Now));
-        var answer = await _host.WebhookOkAsync("taobao", Payloads.Simple("order.refunded", orderId, Now));
+        await Host.WebhookOkAsync("taobao", Payloads.Urge(orderId, Now, Now.AddDays(-3)));
+        await Host.WebhookOkAsync("taobao", Payloads.ShippedAll(orderId, Now));
+        var answer = await Host.WebhookOkAsync("taobao", Payloads.Simple("order.refunded", orderId, Now));
         Assert.Equal("ignored", (string?)answer["outcome"]);
         Assert.Equal("ticket_completed", (string?)answer["reason"]);
     }
@@ -156,7 +144,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     [MemberData(nameof(BadBodies))]
     public async Task MalformedOrInvalidBody_Is400NamingTheFieldAndStoresNothing(string body, string field)
     {
-        using var response = await _host.WebhookAsync("xiaohongshu", body);
+        using var response = await Host.WebhookAsync("xiaohongshu", body);
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         if (field.Length == 0)
         {
@@ -173,12 +161,12 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : IAsyncLifetime
     public async Task ShipmentNamingUnknownSku_Is400AndChangesNothing()
     {
         var orderId = Payloads.NewOrderId();
-        var opened = await _host.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3)));
+        var opened = await Host.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, Now, Now.AddDays(-3)));
         var ticketId = (string)opened["ticketId"]!;
-        using var response = await _host.WebhookAsync("xiaohongshu", Payloads.Shipped(orderId, Now, false, ("NOPE", 1)));
+        using var response = await Host.WebhookAsync("xiaohongshu", Payloads.Shipped(orderId, Now, false, ("NOPE", 1)));
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("unknown_sku", (string?)problem["code"]);
-        var ticket = (await _host.TicketAsync(ticketId))!;
+        var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.DoesNotContain(ticket["history"]!.AsArray(), h => (string?)h!["type"] == "shipment_recorded");
     }
 }

@@ -43,10 +43,9 @@ public static class OperatorApi
             return Problems.Of(StatusCodes.Status404NotFound, "unknown_operator_command", "No such operator command.",
                 $"Operator commands: {string.Join(", ", Actions)}.");
         }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
-        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
+        if ((await tickets.VisibleTicketAsync(new Caller.Admin(), ticketId, ct)).Problem is { } unseen)
         {
-            return Problems.TicketNotFound(ticketId);
+            return unseen;
         }
         JsonDocument document;
         try

@@ -17,17 +17,9 @@ public static class ShopsApi
     public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(
         string shopId, HttpRequest request, Callers callers, ShopLedger ledger, CancellationToken ct)
     {
-        if (callers.Identify(request) is not { } caller)
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
         {
-            return Problems.Unauthorized();
-        }
-        if (!caller.Can(Permissions.Read))
-        {
-            return Problems.Forbidden("This key lacks tickets.read.");
-        }
-        if (!caller.Sees(shopId))
-        {
-            return Problems.Forbidden("Sellers see their own shop only.");
+            return denied;
         }
         return TypedResults.Ok(await ledger.ReadAsync(shopId, ct));
     }
@@ -35,17 +27,9 @@ public static class ShopsApi
     public static async Task<Results<Ok<StandingView>, ProblemHttpResult>> StandingAsync(
         string shopId, HttpRequest request, Callers callers, ShopStandingReader standing, CancellationToken ct)
     {
-        if (callers.Identify(request) is not { } caller)
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
         {
-            return Problems.Unauthorized();
-        }
-        if (!caller.Can(Permissions.Read))
-        {
-            return Problems.Forbidden("This key lacks tickets.read.");
-        }
-        if (!caller.Sees(shopId))
-        {
-            return Problems.Forbidden("Sellers see their own shop only.");
+            return denied;
         }
         return TypedResults.Ok(await standing.ReadAsync(shopId, ct));
     }

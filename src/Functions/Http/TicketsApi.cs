@@ -34,22 +34,18 @@ public static class TicketsApi
     public static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(
         string ticketId, HttpRequest request, Callers callers, TicketStore tickets, ShopStandingReader standing, CancellationToken ct)
     {
-        if (callers.Identify(request) is not { } caller)
+        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
         {
-            return Problems.Unauthorized();
-        }
-        if (!caller.Can(Permissions.Read))
-        {
-            return Problems.Forbidden("This key lacks tickets.read.");
+            return denied;
         }
         var view = TicketIds.IsWellFormed(ticketId) ? await tickets.ViewAsync(ticketId, ct) : null;
         if (view is null)
         {
             return Problems.TicketNotFound(ticketId);
         }
-        if (!caller.Sees(view.ShopId))
+        if (caller.CheckShop(view.ShopId) is { } otherShop)
         {
-            return Problems.Forbidden("This ticket belongs to another shop.");
+            return otherShop;
         }
         if (view.State == "completed" && view.Compensations.Count > 0)
         {
@@ -64,22 +60,12 @@ public static class TicketsApi
     public static async Task<Results<Ok<NotificationList>, ProblemHttpResult>> NotificationsAsync(
         string ticketId, HttpRequest request, Callers callers, TicketStore tickets, Outbox outbox, CancellationToken ct)
     {
-        if (callers.Identify(request) is not { } caller)
+        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
         {
-            return Problems.Unauthorized();
+            return denied;
         }
-        if (!caller.Can(Permissions.Read))
-        {
-            return Problems.Forbidden("This key lacks tickets.read.");
-        }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
-        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
-        {
-            return Problems.TicketNotFound(ticketId);
-        }
-        return caller.Sees(snapshot.State.ShopId)
-            ? TypedResults.Ok(await outbox.ReadAsync(ticketId, ct))
-            : Problems.Forbidden("This ticket belongs to another shop.");
+        var (_, problem) = await tickets.VisibleTicketAsync(caller, ticketId, ct);
+        return problem ?? (Results<Ok<NotificationList>, ProblemHttpResult>)TypedResults.Ok(await outbox.ReadAsync(ticketId, ct));
     }
 
     public static Task<Results<Ok<TicketView>, ProblemHttpResult>> GetByOrderAsync(
@@ -89,22 +75,13 @@ public static class TicketsApi
     public static async Task<Results<Ok<TicketView>, ProblemHttpResult>> ReplyAsync(
         string ticketId, HttpRequest request, Callers callers, TicketStore tickets, TimeProvider clock, CancellationToken ct)
     {
-        if (callers.Identify(request) is not { } caller)
+        if (callers.Check(request, Permissions.Reply, out var caller) is { } denied)
         {
-            return Problems.Unauthorized();
+            return denied;
         }
-        if (!caller.Can(Permissions.Reply))
+        if ((await tickets.VisibleTicketAsync(caller, ticketId, ct)).Problem is { } unseen)
         {
-            return Problems.Forbidden("This key lacks tickets.reply.");
-        }
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
-        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
-        {
-            return Problems.TicketNotFound(ticketId);
-        }
-        if (!caller.Sees(snapshot.State.ShopId))
-        {
-            return Problems.Forbidden("This ticket belongs to another shop.");
+            return unseen;
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 200 || idempotencyKey.Any(char.IsControl))
@@ -213,13 +190,9 @@ public static class TicketsApi
         HttpRequest request, Callers callers, TicketIndex index, CancellationToken ct,
         string? state = null, string? marketplace = null, string? shopId = null, string? dueBefore = null, string? limit = null, string? continuationToken = null)
     {
-        if (callers.Identify(request) is not { } caller)
+        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
         {
-            return Problems.Unauthorized();
-        }
-        if (!caller.Can(Permissions.Read))
-        {
-            return Problems.Forbidden("This key lacks tickets.read.");
+            return denied;
         }
         if (caller is Caller.Seller seller)
         {

@@ -14,25 +14,20 @@ public sealed record StandingView(string ShopId, int TotalPoints, IReadOnlyDicti
 /// policy (2 for the first, 4 for each further one within 30 days of the previous), computed by the domain's pure
 /// <see cref="ShopStanding"/> from the tickets themselves, so an upheld appeal reverses its points.
 /// </summary>
-public sealed class ShopStandingReader(TableServiceClient tables, StorageNames names, TicketStore tickets, MarketplaceCatalog catalog, TimeProvider clock)
+public sealed class ShopStandingReader(TableServiceClient tables, StorageNames names, MarketplaceCatalog catalog, TimeProvider clock)
 {
-    private static readonly string[] CompensatedOutcomes = ["late_shipment_compensated", "out_of_stock_compensated", "complaint_upheld"];
     private readonly TableClient _index = tables.GetTableClient(names.TicketIndexTable);
 
+    /// <summary>One query over the shop's listing rows that carry a violation (the ticket index keeps when each ticket was compensated).</summary>
     public async Task<StandingView> ReadAsync(string shopId, CancellationToken ct)
     {
         var violations = new List<(string Marketplace, CompensatedTicket Ticket)>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Escape(shopId)} and State eq {"completed"}");
-        await foreach (var row in _index.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var row in _index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Escape(shopId)}"),
+            select: ["RowKey", "Marketplace", "CompensatedAt", "AppealUpheld"], cancellationToken: ct))
         {
-            if (!CompensatedOutcomes.Contains(row.GetString("Outcome")))
+            if (row.GetDateTimeOffset("CompensatedAt") is { } compensatedAt)
             {
-                continue;
-            }
-            var snapshot = await tickets.LoadAsync(row.RowKey, ct);
-            if (snapshot is not null && ShopStanding.Violation(row.RowKey, snapshot.State) is { } violation)
-            {
-                violations.Add((snapshot.State.Policy!.Marketplace, violation));
+                violations.Add((row.GetString("Marketplace"), new CompensatedTicket(row.RowKey, compensatedAt, row.GetBoolean("AppealUpheld") ?? false)));
             }
         }
         var entries = new List<StandingEntry>();

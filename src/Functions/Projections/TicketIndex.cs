@@ -67,7 +67,7 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
 public sealed class TicketIndex(TableServiceClient tables, StorageNames names) : IProjection<TicketState>
 {
     private readonly TableClient _table = tables.GetTableClient(names.TicketIndexTable);
-    private readonly ConcurrentDictionary<string, long> _written = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Version, string Fingerprint)> _written = new(StringComparer.Ordinal);
 
     public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken)
     {
@@ -75,9 +75,12 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
         {
             return;
         }
-        if (_written.TryGetValue(instanceId, out var seen) && seen >= version)
+        var violation = ShopStanding.Violation(instanceId, state);
+        var fingerprint = string.Join('|', state.Status, state.Outcome, state.ActiveDeadline?.Kind, state.ActiveDeadline?.DueAt.UtcTicks,
+            state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
+        if (_written.TryGetValue(instanceId, out var seen) && (seen.Version >= version || seen.Fingerprint == fingerprint))
         {
-            return; // an older state arriving late: the newer one is already written by this process
+            return; // older than what this process wrote, or nothing listed changed (e.g. a notice was delivered)
         }
         var entity = new TableEntity(Keys.Escape(state.Order.ShopId), instanceId)
         {
@@ -91,6 +94,8 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
             ["DueAt"] = state.ActiveDeadline?.DueAt,
             ["NeedsReview"] = state.NeedsReview,
             ["PausedAt"] = state.PausedAt,
+            ["CompensatedAt"] = violation?.CompensatedAt,
+            ["AppealUpheld"] = violation?.AppealUpheld,
             ["Version"] = version,
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -98,7 +103,7 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
         {
             _written.Clear();
         }
-        _written[instanceId] = version;
+        _written[instanceId] = (version, fingerprint);
     }
 
     public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken ct)

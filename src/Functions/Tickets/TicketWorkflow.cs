@@ -28,14 +28,15 @@ public sealed class TicketWorkflow : IDurableDecider<TicketState, TicketCommand,
 
     /// <summary>
     /// The active deadline wakes the ticket at its lapse time (due + grace), under a key naming the deadline's own due
-    /// time; each seller reminder still due wakes it at its own time. A paused clock waits for nothing.
+    /// time; the next seller reminder still due wakes it at its own time (one at a time: most tickets are decided
+    /// before any reminder, so later ones would only be armed to be deleted). A paused clock waits for nothing.
     /// </summary>
     public IReadOnlyList<DurableTimer> Timers(TicketState state) =>
         state.ActiveDeadline is { } deadline && !state.IsPaused
             ?
             [
                 new DurableTimer(DeadlineKey(deadline.Kind, deadline.DueAt), deadline.LapsesAt),
-                .. Reminders.Due(state).Select(reminder => new DurableTimer(reminder.Key, reminder.At)),
+                .. Reminders.Due(state).Take(1).Select(reminder => new DurableTimer(reminder.Key, reminder.At)),
             ]
             : [];
 

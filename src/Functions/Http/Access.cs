@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using UrgeShipment.Domain;
+using UrgeShipment.Durable;
+using UrgeShipment.Functions.Security;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Http;
+
+/// <summary>The checks every seller/admin endpoint makes, in one order: key (401), permission (403), ticket (404), shop (403).</summary>
+public static class Access
+{
+    /// <summary>Null when the key is known and holds <paramref name="permission"/>; otherwise the problem to answer.</summary>
+    public static ProblemHttpResult? Check(this Callers callers, HttpRequest request, string permission, out Caller caller)
+    {
+        caller = callers.Identify(request)!;
+        if (caller is null)
+        {
+            return Problems.Unauthorized();
+        }
+        return caller.Can(permission) ? null : Problems.Forbidden($"This key lacks {permission}.");
+    }
+
+    /// <summary>Null when the caller may see the shop; otherwise the 403 to answer.</summary>
+    public static ProblemHttpResult? CheckShop(this Caller caller, string? shopId) =>
+        caller.Sees(shopId) ? null : Problems.Forbidden(caller is Caller.Seller ? "Sellers see their own shop only." : "Not this shop.");
+
+    /// <summary>The ticket, when it exists and the caller may see it; otherwise the 404 or 403 to answer.</summary>
+    public static async Task<(InstanceSnapshot<TicketState>? Ticket, ProblemHttpResult? Problem)> VisibleTicketAsync(
+        this TicketStore tickets, Caller caller, string ticketId, CancellationToken ct)
+    {
+        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
+        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
+        {
+            return (null, Problems.TicketNotFound(ticketId));
+        }
+        return caller.Sees(snapshot.State.ShopId) ? (snapshot, null) : (null, Problems.Forbidden("This ticket belongs to another shop."));
+    }
+}
