@@ -70,6 +70,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
         var (status, view) = await host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "no stock" });
         Assert.Equal(200, status);
         Assert.Equal("10.00", (string?)view["compensations"]![0]!["amount"]);
+        File.Delete(file);
     }
 
     [Fact]
@@ -80,6 +81,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
         await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Marketplaces:PolicyFiles:0"] = file });
         var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
         Assert.Contains("replyWindow", failure.ToString(), StringComparison.Ordinal);
+        File.Delete(file);
     }
 
     [Fact]

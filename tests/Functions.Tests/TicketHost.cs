@@ -42,6 +42,7 @@ public sealed class TicketHost : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _extra;
     private readonly bool _useFakeClock;
+    private readonly string _hostJson = WriteHostJson();
 
     /// <param name="useFakeClock">False: the host keeps its own (dev-travelling) clock, for dev-clock tests.</param>
     public TicketHost(AzuriteServer azurite, IReadOnlyDictionary<string, string?>? extra = null, bool useFakeClock = true)
@@ -67,7 +68,7 @@ public sealed class TicketHost : WebApplicationFactory<Program>
             ["Durable:MaxTimerChunk"] = "00:00:00.500",
             ["Durable:SweepInterval"] = "00:00:01",
             ["Durable:PollOnRealTime"] = "true",
-            ["HostJsonPath"] = WriteHostJson(),
+            ["HostJsonPath"] = _hostJson,
             ["Admin:ApiKeySha256"] = Sha(AdminKey),
             ["Sellers:Accounts:0:ShopId"] = Shop,
             ["Sellers:Accounts:0:AccountId"] = "ops-a",
@@ -111,6 +112,12 @@ public sealed class TicketHost : WebApplicationFactory<Program>
               "visibilityTimeout": "00:00:00.100", "maxDequeueCount": 3 } } }
             """);
         return path;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        File.Delete(_hostJson);
     }
 
     public static string Sha(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
