@@ -76,7 +76,7 @@ public static class OperatorApi
                 ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", result.RejectionDetail)
                 : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, code == "invalid_extension" ? "by" : "why", result.RejectionDetail ?? code, code);
         }
-        return TypedResults.Ok((await tickets.ViewAsync(ticketId, ct))!);
+        return TypedResults.Ok(await tickets.ViewAfterAsync(ticketId, result, ct));
     }
 
     private static TicketCommand? Parse(string action, JsonElement body, FieldErrors errors, DateTimeOffset now)

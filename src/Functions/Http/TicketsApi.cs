@@ -117,8 +117,7 @@ public static class TicketsApi
                 ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", result.RejectionDetail)
                 : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, ReplyFieldOf(code), result.RejectionDetail ?? code, code);
         }
-        var view = await tickets.ViewAsync(ticketId, ct);
-        return TypedResults.Ok(view!);
+        return TypedResults.Ok(await tickets.ViewAfterAsync(ticketId, result, ct));
     }
 
     private static TicketCommand? ParseReply(JsonElement body, FieldErrors errors, string replyId, DateTimeOffset now)

@@ -37,6 +37,12 @@ public sealed class TicketStore(DurableRuntime<TicketState, TicketCommand, Ticke
         return TicketViews.From(ticketId, snapshot.Version, snapshot.State, await HistoryAsync(ticketId, ct));
     }
 
+    /// <summary>The view right after a command: an applied command's own state saves re-reading the snapshot.</summary>
+    public async Task<TicketView> ViewAfterAsync(string ticketId, CommandResult<TicketState, TicketEvent> result, CancellationToken ct) =>
+        result is { Outcome: CommandOutcome.Applied, State: { } state }
+            ? TicketViews.From(ticketId, result.Version, state, await HistoryAsync(ticketId, ct))
+            : (await ViewAsync(ticketId, ct))!;
+
     public async Task<IReadOnlyList<StoredEvent<TicketEvent>>> HistoryAsync(string ticketId, CancellationToken ct)
     {
         var events = new List<StoredEvent<TicketEvent>>();
