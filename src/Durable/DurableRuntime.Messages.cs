@@ -322,9 +322,10 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         }
 
         var maxDequeue = _options.Queues.MaxDequeueCount;
-        if (message.DequeueCount > maxDequeue)
+        var attempt = wake.Attempts(message.DequeueCount);
+        if (attempt > maxDequeue)
         {
-            await PoisonAsync(message, wake, request, $"Delivered {message.DequeueCount} times (max {maxDequeue}) without completing.", ct).ConfigureAwait(false);
+            await PoisonAsync(message, wake, request, $"Delivered {attempt} times (max {maxDequeue}) without completing.", ct).ConfigureAwait(false);
             return;
         }
 
@@ -337,7 +338,7 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
                 throw new InvalidOperationException($"No IActivityHandler is registered for activity '{request.Name}'.");
             }
 
-            result = await handler.RunAsync(new ActivityContext(wake.InstanceId, request, (int)message.DequeueCount), ct).ConfigureAwait(false);
+            result = await handler.RunAsync(new ActivityContext(wake.InstanceId, request, attempt), ct).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // An activity handler's failure of any kind is retried and finally poisoned, never lost.
         catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -345,15 +346,15 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
         {
             Statistics.ActivityFailed();
             var failure = ex.GetType().Name + ": " + ex.Message;
-            if (message.DequeueCount >= maxDequeue)
+            if (attempt >= maxDequeue)
             {
                 await PoisonAsync(message, wake, request, failure, ct).ConfigureAwait(false);
                 return;
             }
 
-            var delay = RetryDelay((int)message.DequeueCount);
-            Log.ActivityRetry(_logger, ex, request.Name, wake.InstanceId, (int)message.DequeueCount, delay);
-            RetryScheduled?.Invoke(request.IdempotencyKey, (int)message.DequeueCount, delay);
+            var delay = RetryDelay(attempt);
+            Log.ActivityRetry(_logger, ex, request.Name, wake.InstanceId, attempt, delay);
+            RetryScheduled?.Invoke(request.IdempotencyKey, attempt, delay);
             await _activityQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: ct).ConfigureAwait(false);
             return;
         }
@@ -394,7 +395,9 @@ public sealed partial class DurableRuntime<TState, TCommand, TEvent>
     {
         if (now - wake.CreatedAt < _options.OrphanGrace)
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.OrphanRecheckDelay, cancellationToken: ct).ConfigureAwait(false);
+            // Counted as early, so looking again does not use up an activity's retries.
+            var early = JsonSerializer.Serialize(wake with { EarlyDeliveries = wake.EarlyDeliveries + 1 });
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, early, _options.OrphanRecheckDelay, ct).ConfigureAwait(false);
             return;
         }
 

@@ -10,7 +10,15 @@ internal sealed record WakeMessage(
     [property: JsonPropertyName("k")] string Key,
     [property: JsonPropertyName("d")] DateTimeOffset? DueAt,
     [property: JsonPropertyName("n")] string? Name,
-    [property: JsonPropertyName("c")] DateTimeOffset CreatedAt);
+    [property: JsonPropertyName("c")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("e")] int EarlyDeliveries = 0)
+{
+    /// <summary>
+    /// Deliveries that were real attempts: a delivery that arrived before its own commit landed was put back
+    /// untouched and must not use up the activity's retry budget.
+    /// </summary>
+    public int Attempts(long dequeueCount) => (int)Math.Max(1, dequeueCount - EarlyDeliveries);
+}
 
 /// <summary>The send receipt of a timer's wake-up, kept with the instance so a superseded wake-up can be deleted.</summary>
 internal sealed record TimerReceipt(

@@ -57,6 +57,8 @@ public sealed class CrashTests(AzuriteServer azurite)
         await h.PumpUntilAsync(async () => (await h.StateAsync("race")).Paid.Contains("p1"), what: "paid after the commit landed");
         Assert.Equal(0, h.Runtime.Statistics.OrphansDropped);
         Assert.Equal(1, h.Pay.Effects["p1"]);
+        // The early delivery was put back, not attempted: the run that paid was attempt 1, so no retry was used up.
+        Assert.Equal(1, Assert.Single(h.Pay.Attempts).Attempt);
     }
 
     [Fact]
