@@ -219,6 +219,7 @@ public static class MarketplacePolicies
                 LocalUtcOffset = Offset("localUtcOffset"),
                 AppealReversesOnlyLateShipment = Flag("appealReversesOnlyLateShipment", true),
                 MaxOperatorExtension = Duration("maxOperatorExtension", TimeSpan.FromDays(7)),
+                AcceptEventsAfterCompletion = Duration("acceptEventsAfterCompletion", TimeSpan.FromDays(30), allowZero: true),
             };
 
             foreach (var property in root.EnumerateObject())

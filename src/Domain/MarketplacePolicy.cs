@@ -135,4 +135,11 @@ public sealed record MarketplacePolicy
 
     /// <summary>(chosen) A shipment whose occurredAt is after the active deadline is recorded but does not complete the ticket; the lapse decides.</summary>
     public bool LateFactsAwaitLapse { get; init; } = true;
+
+    /// <summary>
+    /// (chosen) How long a completed ticket still accepts events (a complaint on a completed XHS ticket, an appeal, late proof
+    /// of in-time action, an operator's review) before it closes (30 days: past the 7-working-day appeal window). A closed
+    /// ticket answers later events as ignored. A ticket that owes money, has failed work or awaits review never closes.
+    /// </summary>
+    public TimeSpan AcceptEventsAfterCompletion { get; init; } = TimeSpan.FromDays(30);
 }

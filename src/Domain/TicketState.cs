@@ -145,6 +145,12 @@ public sealed record TicketState
         .. ComplaintFiling == WorkStatus.Pending ? [new WorkItem(ComplaintFilingKey, WorkKind.FileComplaint)] : Array.Empty<WorkItem>(),
     ];
 
+    /// <summary>A work item that exhausted its retries and is still owed (not reversed or cancelled): an operator must retry or resolve it.</summary>
+    public bool HasFailedWork =>
+        Compensations.Any(c => c.Status == WorkStatus.Failed && c.ReversedAt is null && c.CancelledAt is null)
+        || Notices.Any(n => n.Status == WorkStatus.Failed && n.CancelledAt is null)
+        || ComplaintFiling == WorkStatus.Failed;
+
     /// <summary>Total auto-compensation (out-of-stock and late-shipment) on this ticket.</summary>
     public Money AutoCompensationTotal =>
         Compensations.Where(c => c.Kind != CompensationKind.Complaint && ((c.ReversedAt is null && c.CancelledAt is null) || c.Status == WorkStatus.Done)).Aggregate(Money.Zero, (sum, c) => sum + c.Amount);
