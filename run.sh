@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs UrgeShipment locally: installs and starts Azurite (data in .azurite/, loopback only), creates
-# local.settings.json from the sample if absent, builds and runs the host on http://127.0.0.1:7071.
-# Ctrl+C stops the host and Azurite. Pass host arguments through, e.g. ./run.sh --role web
+# local.settings.json from the sample if absent, builds and runs the self-hosted Functions app (src/SelfHost: the
+# Durable Task Framework on Azurite) on http://127.0.0.1:7071. Ctrl+C stops the host and Azurite.
+# Host arguments pass through, e.g. ./run.sh --urls http://127.0.0.1:7072
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,7 +31,7 @@ for _ in $(seq 1 50); do
 done
 echo "Azurite running (pid $azurite_pid): blob 10000, queue 10001, table 10002, data in .azurite/"
 
-dotnet build src/Functions -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/SelfHost -nologo -v quiet -clp:ErrorsOnly
 
 cat <<INFO
 
@@ -49,4 +50,4 @@ Travel in time (dev only): curl -s -X POST http://127.0.0.1:7071/api/dev/clock -
 
 INFO
 # A local run is a Development run (the sample settings enable the dev clock, which Production refuses).
-ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} dotnet run --project src/Functions --no-build --no-launch-profile -- "$@"
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} dotnet run --project src/SelfHost --no-build --no-launch-profile -- --contentRoot "$PWD" "$@"

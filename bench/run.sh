@@ -44,7 +44,7 @@ done
 echo "Azurite (pid $azurite_pid): blob $blob, queue $queue, table $table"
 
 # --- build: the host in Release, the bench console ---
-dotnet build src/Functions -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 
 revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
@@ -72,7 +72,7 @@ env \
   ASPNETCORE_ENVIRONMENT=Development \
   Logging__LogLevel__Default=Warning \
   Clock__AllowTravel=true \
-  Durable__HubName="$hub" \
+  AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
   Admin__ApiKeySha256="$(sha "$admin_key")" \
   Sellers__Accounts__0__ShopId=shop-bench \
   Sellers__Accounts__0__AccountId=bench-ops \
@@ -80,7 +80,7 @@ env \
   Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
   Webhooks__Secrets__xiaohongshu="$secret_xhs" \
   Webhooks__Secrets__taobao="$secret_tb" \
-  dotnet src/Functions/bin/Release/net10.0/UrgeShipment.Functions.dll --contentRoot "$repo/src/Functions" --urls "$base" \
+  dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
   > "$work/host.log" 2>&1 &
 host_pid=$!
 for i in $(seq 1 300); do

@@ -13,7 +13,7 @@ using UrgeShipment.Tests.Shared;
 namespace UrgeShipment.Dashboard.Tests;
 
 /// <summary>
-/// The REAL host process (the built UrgeShipment.Functions.dll, as an operator runs it) on a real Azurite, with a
+/// The REAL host process (the built self-host, UrgeShipment.SelfHost.dll, as an operator runs it) on a real Azurite, with a
 /// unique hub, an admin key, two seller accounts and a read-only seller account (shop C, tickets.read only); plus one headless Debian Chromium driven by Playwright.
 /// Shared by every dashboard test (one start, ~5 s); each test opens its own browser context (fresh sessionStorage).
 /// </summary>
@@ -272,10 +272,10 @@ public sealed class DashboardHost : IAsyncLifetime
 
     private void StartHost(int port)
     {
-        // DASHBOARD_HOST_DLL: run the pages (always this repository's wwwroot) against another build of the host.
+        // DASHBOARD_HOST_DLL: run the pages against another build of the self-host (its pages come with it).
         var dll = Environment.GetEnvironmentVariable("DASHBOARD_HOST_DLL") is { Length: > 0 } other
             ? other
-            : Path.Combine(RepositoryRoot, "src", "Functions", "bin", "Debug", "net10.0", "UrgeShipment.Functions.dll");
+            : Path.Combine(RepositoryRoot, "src", "SelfHost", "bin", "Debug", "net10.0", "UrgeShipment.SelfHost.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"'{dll}' does not exist: build the solution first (dotnet build).");
@@ -287,7 +287,7 @@ public sealed class DashboardHost : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot,
         };
-        foreach (var argument in new[] { dll, "--contentRoot", Path.Combine(RepositoryRoot, "src", "Functions"), "--urls", BaseUrl })
+        foreach (var argument in new[] { dll, "--contentRoot", RepositoryRoot, "--urls", BaseUrl })
         {
             start.ArgumentList.Add(argument);
         }
@@ -298,7 +298,8 @@ public sealed class DashboardHost : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = BaseUrl,
             ["Clock__AllowTravel"] = "true",
-            ["Durable__HubName"] = AzuriteServer.UniqueName("dash"),
+            ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = AzuriteServer.UniqueName("dash"),
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.250",
             ["Admin__ApiKeySha256"] = Sha(AdminKey),
             ["Sellers__Accounts__0__ShopId"] = ShopA,
             ["Sellers__Accounts__0__AccountId"] = "seller-a",

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using UrgeShipment.Functions.Tickets;
 using UrgeShipment.Functions.Hosting;
 using UrgeShipment.Tests.Shared;
 
@@ -20,7 +22,7 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
     {
         await using var host = new TicketHost(azurite);
         var random = new Random(20261123);
-        var start = host.Clock.GetUtcNow();
+        var start = host.Now;
         var tickets = new List<(string TicketId, string Shop)>();
         for (var batch = 0; batch < 30; batch++)
         {
@@ -33,7 +35,7 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
         }
 
         // Every XHS ticket still awaiting a reply lapses into late-shipment compensation.
-        host.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(121));
+        await host.AdvanceClockAsync(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(121));
         var views = new List<(string Shop, JsonObject View)>();
         foreach (var (ticketId, shop) in tickets)
         {
@@ -117,8 +119,8 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
         await using var host = new TicketHost(azurite);
         foreach (var days in new[] { 0, 10 })
         {
-            host.Clock.Advance(TimeSpan.FromDays(days));
-            var now = host.Clock.GetUtcNow();
+            await host.AdvanceClockAsync(TimeSpan.FromDays(days));
+            var now = host.Now;
             var opened = await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c"));
             await host.ReplyAsync((string)opened["ticketId"]!, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.AdminKey);
             await host.SettledAsync((string)opened["ticketId"]!);
@@ -137,20 +139,24 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
     public async Task Retention_PurgesCompletedTicketsAfter180Days_AndTheLedgerKeepsItsEntries()
     {
         await using var host = new TicketHost(azurite);
-        var now = host.Clock.GetUtcNow();
+        var now = host.Now;
         var done = (string)(await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c")))["ticketId"]!;
         await host.ReplyAsync(done, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.AdminKey);
         await host.SettledAsync(done);
         var open = (string)(await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c")))["ticketId"]!;
-        var retention = host.Services.GetRequiredService<TicketRetention>();
+        var retention = ActivatorUtilities.CreateInstance<TicketRetention>(host.Services);
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
 
-        host.Clock.Advance(TimeSpan.FromDays(179));
-        Assert.Equal(0, await retention.PurgeExpiredAsync(CancellationToken.None));
+        // 179 days on, the completed ticket has closed (its orchestration finished 30 days after completion) but is kept.
+        await host.AdvanceClockAsync(TimeSpan.FromDays(179));
+        await host.FinishedAsync(done);
+        Assert.Equal(0, await retention.PurgeExpiredAsync(client, CancellationToken.None));
         Assert.NotNull(await host.TicketAsync(done));
 
-        host.Clock.Advance(TimeSpan.FromDays(2));
+        await host.AdvanceClockAsync(TimeSpan.FromDays(2));
         await host.WaitUntilAsync(open, t => (string?)t["state"] == "platform_intervention"); // not completed: kept
-        Assert.True(await retention.PurgeExpiredAsync(CancellationToken.None) >= 1);
+        Assert.True(await retention.PurgeExpiredAsync(client, CancellationToken.None) >= 1);
+        Assert.Null(await client.GetInstanceAsync(done));
         Assert.Null(await host.TicketAsync(done));
         Assert.NotNull(await host.TicketAsync(open));
         using var admin = host.As(TicketHost.AdminKey);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using UrgeShipment.Functions.Activities;
+using UrgeShipment.Functions.Tickets;
 using UrgeShipment.Tests.Shared;
 
 namespace UrgeShipment.Functions.Tests;
@@ -32,10 +34,11 @@ public sealed class NotificationTests(AzuriteServer azurite)
     public async Task DelayReply_SendsBuyerChatCardInZhAndEn_WithTheShipTimeToTheHour_AndSellerGotTicketOpened()
     {
         await using var host = new TicketHost(azurite);
-        var now = host.Clock.GetUtcNow(); // 10:00 Shanghai
+        var now = host.Now;
         var opened = await host.WebhookOkAsync("pinduoduo", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3)));
         var ticketId = (string)opened["ticketId"]!;
-        var shipBy = new DateTimeOffset(2026, 11, 25, 18, 0, 0, TimeSpan.FromHours(8));
+        var local = TimeZoneInfo.ConvertTime(now, ShopTime.Zone);
+        var shipBy = new DateTimeOffset(local.Date.AddDays(2).AddHours(18), TimeSpan.FromHours(8)); // 18:00 Shanghai, the day after tomorrow
         await host.ReplyAsync(ticketId, new { kind = "delay", shipBy = shipBy.ToString("O") });
 
         var items = await NotificationsAsync(host, ticketId, i => i.Length >= 2);
@@ -45,10 +48,10 @@ public sealed class NotificationTests(AzuriteServer azurite)
         Assert.Equal("buyer", (string?)card["audience"]);
         var zh = (string)card["text"]!["zh-CN"]!;
         var en = (string)card["text"]!["en"]!;
-        Assert.Contains("11月25日 18:00", zh, StringComparison.Ordinal);
+        Assert.Contains(shipBy.ToString("M月d日 18:00", CultureInfo.InvariantCulture), zh, StringComparison.Ordinal);
         Assert.Contains("抱歉", zh, StringComparison.Ordinal);   // apologise
         Assert.Contains("退款", zh, StringComparison.Ordinal);   // offer a refund
-        Assert.Contains("18:00 on 25 Nov 2026", en, StringComparison.Ordinal);
+        Assert.Contains(shipBy.ToString("'18:00 on' d MMM yyyy", CultureInfo.InvariantCulture), en, StringComparison.Ordinal);
         Assert.Contains("refund", en, StringComparison.Ordinal);
     }
 
@@ -58,7 +61,7 @@ public sealed class NotificationTests(AzuriteServer azurite)
         await using var chat = await LocalHttpPeer.StartAsync();
         chat.FailNext(1); // the first send fails and is retried
         await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Notifications:ChannelUrl"] = chat.Url.ToString() });
-        var now = host.Clock.GetUtcNow();
+        var now = host.Now;
         var opened = await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), "59.90"));
         var ticketId = (string)opened["ticketId"]!;
         await host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "厂家停产" });
@@ -75,7 +78,7 @@ public sealed class NotificationTests(AzuriteServer azurite)
     public async Task ReminderBurstOf30Tickets_RespectsTheDailyCapOf10PerAccount()
     {
         await using var host = new TicketHost(azurite);
-        var now = host.Clock.GetUtcNow();
+        var now = host.Now;
         var ticketIds = new List<string>();
         foreach (var _ in Enumerable.Range(0, 30))
         {
@@ -84,7 +87,7 @@ public sealed class NotificationTests(AzuriteServer azurite)
         }
 
         // 4 h before the reply deadline: thirty reminders fall due at once.
-        host.Clock.Advance(TimeSpan.FromHours(20) + TimeSpan.FromMinutes(1));
+        await host.AdvanceClockAsync(TimeSpan.FromHours(20) + TimeSpan.FromMinutes(1));
         var reminded = await WaitForRemindersAsync(host, ticketIds, expected: 30);
 
         var sent = reminded.Count(r => (string?)r["status"] == "sent");
@@ -92,8 +95,8 @@ public sealed class NotificationTests(AzuriteServer azurite)
         Assert.Equal(10, sent);
         Assert.Equal(20, suppressed);
         var cap = host.Services.GetRequiredService<SellerReminderCap>();
-        Assert.Equal(10, await cap.CountAsync("ops-a", host.Clock.GetUtcNow(), CancellationToken.None));
-        Assert.Equal(10, await cap.CountAsync("viewer-a", host.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(10, await cap.CountAsync("ops-a", host.Now, CancellationToken.None));
+        Assert.Equal(10, await cap.CountAsync("viewer-a", host.Now, CancellationToken.None));
     }
 
     private static async Task<List<JsonObject>> WaitForRemindersAsync(TicketHost host, IReadOnlyList<string> ticketIds, int expected)

@@ -15,7 +15,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
         await using var host = new TicketHost(azurite);
         using var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
-        await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Clock.GetUtcNow(), host.Clock.GetUtcNow().AddDays(-3)));
+        await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Now, host.Now.AddDays(-3)));
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains("storage_requests", metrics, StringComparison.Ordinal);
         var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
@@ -30,11 +30,11 @@ public sealed class OperationsTests(AzuriteServer azurite)
         var orderId = Payloads.NewOrderId();
         await using (var first = new TicketHost(azurite))
         {
-            var answer = await first.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, first.Clock.GetUtcNow(), first.Clock.GetUtcNow().AddDays(-3)));
+            var answer = await first.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, first.Now, first.Now.AddDays(-3)));
             ticketId = (string)answer["ticketId"]!;
             hub = first.Hub;
         }
-        await using var second = new TicketHost(azurite, new Dictionary<string, string?> { ["Durable:HubName"] = hub });
+        await using var second = new TicketHost(azurite, hub: hub);
         var ticket = await second.TicketAsync(ticketId);
         Assert.NotNull(ticket);
         Assert.Equal("awaiting_seller_reply", (string?)ticket!["state"]);
@@ -59,7 +59,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
             ["Marketplaces:PolicyFiles:0"] = file,
             ["Webhooks:Secrets:douyin"] = "secret-douyin",
         });
-        var now = host.Clock.GetUtcNow();
+        var now = host.Now;
         using var response = await host.WebhookAsync("douyin", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), "100.00"), secret: "secret-douyin");
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("ticket_opened", (string?)answer["outcome"]);
@@ -87,7 +87,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
     [Fact]
     public async Task DevClock_IsNotFoundUnlessAllowed()
     {
-        await using var host = new TicketHost(azurite);
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Clock:AllowTravel"] = "false" });
         using var admin = host.As(TicketHost.AdminKey);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/dev/clock")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/dev/clock", new { advanceBy = "PT1H" })).StatusCode);
@@ -96,7 +96,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
     [Fact]
     public async Task DevClock_AdminAdvances_AndDueDeadlinesFireThroughTheTimerPath()
     {
-        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Clock:AllowTravel"] = "true" }, useFakeClock: false);
+        await using var host = new TicketHost(azurite);
         using var admin = host.As(TicketHost.AdminKey);
         using var seller = host.As(TicketHost.SellerKey);
         var now = JsonNode.Parse(await admin.GetStringAsync("/api/dev/clock"))!;

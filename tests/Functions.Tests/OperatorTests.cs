@@ -57,7 +57,7 @@ public sealed class OperatorTests(AzuriteServer azurite) : HostTests(azurite)
         Assert.Contains("zhang.san", (string?)audit["operator"], StringComparison.Ordinal);
 
         // The old deadline passes without a lapse; the new one lapses.
-        Host.Clock.Advance(TimeSpan.FromHours(25));
+        await Host.AdvanceClockAsync(TimeSpan.FromHours(25));
         await Task.Delay(800);
         Assert.Equal("awaiting_seller_reply", (string?)(await Host.TicketAsync(ticketId))!["state"]);
         await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(6), t => (string?)t["state"] == "platform_intervention");
@@ -69,7 +69,7 @@ public sealed class OperatorTests(AzuriteServer azurite) : HostTests(azurite)
         var ticketId = await OpenAsync();
         Assert.Equal(HttpStatusCode.OK, (await OperateAsync(ticketId, "pause", new { why = "platform outage" })).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await OperateAsync(ticketId, "pause", new { why = "again" })).Status);
-        Host.Clock.Advance(TimeSpan.FromHours(30));
+        await Host.AdvanceClockAsync(TimeSpan.FromHours(30));
         await Task.Delay(800);
         Assert.Equal("awaiting_seller_reply", (string?)(await Host.TicketAsync(ticketId))!["state"]);
 

@@ -7,9 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
+using UrgeShipment.Functions.Hosting;
 using UrgeShipment.Tests.Shared;
 
 namespace UrgeShipment.Functions.Tests;
@@ -22,10 +21,11 @@ public sealed class HostCollection : ICollectionFixture<AzuriteServer>
 }
 
 /// <summary>
-/// The real host (all roles: HTTP and queue functions) on a real Azurite, with a fake clock that business time
-/// reads (listeners poll on real time), a short timer chunk, and its own storage hub so tests never share state.
+/// The real app, self-hosted (src/SelfHost: the Durable Task Framework on its Azure Storage backend) on a real Azurite,
+/// with its own task hub so tests never share state, and the dev clock on: business time is real time plus the offset
+/// that <see cref="AdvanceClockAsync"/> moves, and every lapse travels the real path (the ticket's durable timer).
 /// </summary>
-public sealed class TicketHost : WebApplicationFactory<Program>
+public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Program>
 {
     public const string AdminKey = "test-admin-key";
     public const string SellerKey = "test-seller-key";
@@ -41,52 +41,53 @@ public sealed class TicketHost : WebApplicationFactory<Program>
 
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _extra;
-    private readonly bool _useFakeClock;
-    private readonly string _hostJson = WriteHostJson();
 
-    /// <param name="useFakeClock">False: the host keeps its own (dev-travelling) clock, for dev-clock tests.</param>
-    public TicketHost(AzuriteServer azurite, IReadOnlyDictionary<string, string?>? extra = null, bool useFakeClock = true)
+    public TicketHost(AzuriteServer azurite, IReadOnlyDictionary<string, string?>? extra = null, string? hub = null)
     {
         _connectionString = azurite.ConnectionString;
         _extra = extra ?? new Dictionary<string, string?>();
-        _useFakeClock = useFakeClock;
-        Hub = "t" + Guid.NewGuid().ToString("N")[..12];
+        Hub = hub ?? "t" + Guid.NewGuid().ToString("N")[..12];
     }
-
-    /// <summary>Business time: 2026-11-23 10:00 Shanghai unless a test moves it.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero));
 
     public string Hub { get; }
 
+    /// <summary>The host's business time (real time plus the dev-clock offset).</summary>
+    public DateTimeOffset Now => Services.GetRequiredService<BusinessClock>().GetUtcNow();
+
+    public static IReadOnlyDictionary<string, string?> Settings(string connectionString, string hub) => new Dictionary<string, string?>
+    {
+        ["LocalSettingsPath"] = "/nonexistent/local.settings.json",
+        ["AzureWebJobsStorage"] = connectionString,
+        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = hub,
+        // Faster than shipped (1 s) so a test waits milliseconds: the pitfall tests run the shipped settings.
+        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.250",
+        ["Durable:WorkerId"] = "test-" + hub,
+        ["Clock:AllowTravel"] = "true",
+        ["Orchestration:ActivityMaxAttempts"] = "3",
+        ["Orchestration:ActivityFirstRetry"] = "00:00:00.200",
+        ["Orchestration:ActivityMaxRetry"] = "00:00:01",
+        ["Admin:ApiKeySha256"] = Sha(AdminKey),
+        ["Sellers:Accounts:0:ShopId"] = Shop,
+        ["Sellers:Accounts:0:AccountId"] = "ops-a",
+        ["Sellers:Accounts:0:ApiKeySha256"] = Sha(SellerKey),
+        ["Sellers:Accounts:0:Permissions"] = "tickets.read,tickets.reply",
+        ["Sellers:Accounts:1:ShopId"] = Shop,
+        ["Sellers:Accounts:1:AccountId"] = "viewer-a",
+        ["Sellers:Accounts:1:ApiKeySha256"] = Sha(ReadOnlySellerKey),
+        ["Sellers:Accounts:1:Permissions"] = "tickets.read",
+        ["Sellers:Accounts:2:ShopId"] = OtherShop,
+        ["Sellers:Accounts:2:AccountId"] = "ops-b",
+        ["Sellers:Accounts:2:ApiKeySha256"] = Sha(OtherSellerKey),
+        ["Sellers:Accounts:2:Permissions"] = "tickets.read,tickets.reply",
+        ["Webhooks:Secrets:xiaohongshu"] = Secrets["xiaohongshu"],
+        ["Webhooks:Secrets:taobao"] = Secrets["taobao"],
+        ["Webhooks:Secrets:tmall"] = Secrets["tmall"],
+        ["Webhooks:Secrets:pinduoduo"] = Secrets["pinduoduo"],
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["LocalSettingsPath"] = "/nonexistent/local.settings.json",
-            ["AzureWebJobsStorage"] = _connectionString,
-            ["Durable:HubName"] = Hub,
-            ["Durable:MaxTimerChunk"] = "00:00:00.500",
-            ["Durable:SweepInterval"] = "00:00:01",
-            ["Durable:PollOnRealTime"] = "true",
-            ["HostJsonPath"] = _hostJson,
-            ["Admin:ApiKeySha256"] = Sha(AdminKey),
-            ["Sellers:Accounts:0:ShopId"] = Shop,
-            ["Sellers:Accounts:0:AccountId"] = "ops-a",
-            ["Sellers:Accounts:0:ApiKeySha256"] = Sha(SellerKey),
-            ["Sellers:Accounts:0:Permissions"] = "tickets.read,tickets.reply",
-            ["Sellers:Accounts:1:ShopId"] = Shop,
-            ["Sellers:Accounts:1:AccountId"] = "viewer-a",
-            ["Sellers:Accounts:1:ApiKeySha256"] = Sha(ReadOnlySellerKey),
-            ["Sellers:Accounts:1:Permissions"] = "tickets.read",
-            ["Sellers:Accounts:2:ShopId"] = OtherShop,
-            ["Sellers:Accounts:2:AccountId"] = "ops-b",
-            ["Sellers:Accounts:2:ApiKeySha256"] = Sha(OtherSellerKey),
-            ["Sellers:Accounts:2:Permissions"] = "tickets.read,tickets.reply",
-        };
-        foreach (var (marketplace, secret) in Secrets)
-        {
-            settings[$"Webhooks:Secrets:{marketplace}"] = secret;
-        }
+        var settings = new Dictionary<string, string?>(Settings(_connectionString, Hub));
         foreach (var (key, value) in _extra)
         {
             settings[key] = value;
@@ -96,28 +97,6 @@ public sealed class TicketHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.UseEnvironment("Development");
-        if (_useFakeClock)
-        {
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-        }
-    }
-
-    /// <summary>host.json as in production, with the listeners polling fast so a test waits milliseconds, not seconds.</summary>
-    private static string WriteHostJson()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "urgeship-host-" + Guid.NewGuid().ToString("N") + ".json");
-        File.WriteAllText(path, """
-            { "version": "2.0", "extensions": { "queues": {
-              "batchSize": 16, "newBatchThreshold": 8, "maxPollingInterval": "00:00:00.200",
-              "visibilityTimeout": "00:00:00.100", "maxDequeueCount": 3 } } }
-            """);
-        return path;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        File.Delete(_hostJson);
     }
 
     public static string Sha(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -137,7 +116,7 @@ public sealed class TicketHost : WebApplicationFactory<Program>
         DateTimeOffset? timestamp = null, string? signature = null)
     {
         var json = body as string ?? JsonSerializer.Serialize(body);
-        var ts = (timestamp ?? Clock.GetUtcNow()).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var ts = (timestamp ?? Now).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{marketplace}")
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
@@ -186,15 +165,33 @@ public sealed class TicketHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Moves business time forward, then waits (real time, bounded) until <paramref name="done"/> holds for the
-    /// ticket: the lapse travels the real path (timer message re-checked on arrival, sweeper as safety net).
+    /// Moves business time forward through <c>POST /api/dev/clock</c> (every running ticket re-arms its timer), in steps of at
+    /// most the 30 days one call allows.
+    /// </summary>
+    public async Task AdvanceClockAsync(TimeSpan by)
+    {
+        using var client = As(AdminKey);
+        for (var left = by; left > TimeSpan.Zero; left -= TimeSpan.FromDays(30))
+        {
+            var step = left < TimeSpan.FromDays(30) ? left : TimeSpan.FromDays(30);
+            using var response = await client.PostAsJsonAsync("/api/dev/clock", new { advanceBy = System.Xml.XmlConvert.ToString(step) });
+            Assert.True(response.IsSuccessStatusCode, $"dev clock answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>
+    /// Moves business time forward, then waits (real time, bounded) until <paramref name="done"/> holds for the ticket:
+    /// the lapse travels the real path (the ticket's durable timer, re-armed at due − offset).
     /// </summary>
     public async Task<JsonObject> AdvanceUntilAsync(string ticketId, TimeSpan by, Func<JsonObject, bool> done, TimeSpan? timeout = null)
     {
-        Clock.Advance(by);
+        if (by > TimeSpan.Zero)
+        {
+            await AdvanceClockAsync(by);
+        }
         var waited = System.Diagnostics.Stopwatch.StartNew(); // real time: only the bound of this wait
         JsonObject? ticket = null;
-        while (waited.Elapsed < (timeout ?? TimeSpan.FromSeconds(20)))
+        while (waited.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)))
         {
             ticket = await TicketAsync(ticketId);
             if (ticket is not null && done(ticket))
@@ -205,6 +202,18 @@ public sealed class TicketHost : WebApplicationFactory<Program>
         }
         Assert.Fail($"Condition not reached for {ticketId}; last view: {ticket?.ToJsonString()}");
         return ticket!;
+    }
+
+    /// <summary>Waits (bounded) until the ticket's orchestration has finished (closed after completion).</summary>
+    public async Task FinishedAsync(string ticketId)
+    {
+        var client = Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await client.GetInstanceAsync(ticketId) is { IsCompleted: false })
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"{ticketId}'s orchestration did not finish.");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The ticket once no activity is pending (notices delivered, compensations settled): its version is then stable.</summary>

@@ -12,9 +12,10 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private static readonly TimeSpan PastGrace = TimeSpan.FromSeconds(121);
 
-    private async Task<string> OpenAsync(string marketplace, string orderId, string paid = "199.00")
+    private async Task<string> OpenAsync(string marketplace, string orderId, string paid = "199.00", DateTimeOffset? at = null)
     {
-        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddDays(-3), paid));
+        var now = at ?? Now;
+        var answer = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, now, now.AddDays(-3), paid));
         Assert.Equal("ticket_opened", (string?)answer["outcome"]);
         return (string)answer["ticketId"]!;
     }
@@ -34,7 +35,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
     {
         var orderId = Payloads.NewOrderId();
         var opened = Now;
-        var ticketId = await OpenAsync(marketplace, orderId);
+        var ticketId = await OpenAsync(marketplace, orderId, at: opened);
 
         var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("awaiting_seller_reply", State(ticket));
@@ -61,7 +62,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
         Assert.Equal(System.Net.HttpStatusCode.NotFound, byOrder.StatusCode);
 
         // Once past the promised time, an urge on the same order opens the ticket.
-        Host.Clock.Advance(TimeSpan.FromHours(2));
+        await Host.AdvanceClockAsync(TimeSpan.FromHours(2));
         var again = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
         Assert.Equal("ticket_opened", (string?)again["outcome"]);
         var twice = await Host.WebhookOkAsync(marketplace, Payloads.Urge(orderId, Now, Now.AddHours(-49)));
@@ -130,12 +131,12 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync("xiaohongshu", orderId);
 
-        // Not before due + grace: one second short, nothing happens.
-        Host.Clock.Advance(Day + TimeSpan.FromSeconds(119));
-        await Task.Delay(700);
+        // Not before due + grace: ten seconds short (business time keeps running in real time), nothing happens.
+        await Host.AdvanceClockAsync(Day + TimeSpan.FromSeconds(110));
+        await Task.Delay(1000);
         Assert.Equal("awaiting_seller_reply", State((await Host.TicketAsync(ticketId))!));
 
-        var ticket = await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromSeconds(2),
+        var ticket = await Host.AdvanceUntilAsync(ticketId, TimeSpan.FromSeconds(12),
             t => State(t) == "completed" && Compensations(t).All(c => (string?)c["status"] == "settled"));
         Assert.Equal("late_shipment_compensated", Outcome(ticket));
         var compensation = Assert.Single(Compensations(ticket));
@@ -238,7 +239,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
         var orderId = Payloads.NewOrderId();
         var ticketId = await OpenAsync("pinduoduo", orderId);
         await Host.ReplyAsync(ticketId, new { kind = "delay", shipBy = Now.AddDays(1).ToString("O") });
-        Host.Clock.Advance(TimeSpan.FromHours(5));
+        await Host.AdvanceClockAsync(TimeSpan.FromHours(5));
         await Host.WebhookOkAsync("pinduoduo", Payloads.Shipped(orderId, Now, true, ("SKU-1", 1)));
         var ticket = (await Host.TicketAsync(ticketId))!;
         Assert.Equal("shipped", Outcome(ticket));
@@ -315,7 +316,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
     public async Task GivenReplyAfterDeadlineButBeforeLapse_WhenSellerReplies_Then409ReplyWindowClosed()
     {
         var ticketId = await OpenAsync("xiaohongshu", Payloads.NewOrderId());
-        Host.Clock.Advance(Day + TimeSpan.FromSeconds(1)); // past due, inside the grace: the window is closed all the same
+        await Host.AdvanceClockAsync(Day + TimeSpan.FromSeconds(1)); // past due, inside the grace: the window is closed all the same
         var (status, problem) = await Host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "none" });
         Assert.Equal(409, status);
         Assert.Equal("reply_window_closed", (string?)problem["code"]);
@@ -326,7 +327,7 @@ public sealed class TicketLifecycleTests(AzuriteServer azurite) : HostTests(azur
     {
         var orderId = Payloads.NewOrderId();
         var opened = Now;
-        var ticketId = await OpenAsync("xiaohongshu", orderId);
+        var ticketId = await OpenAsync("xiaohongshu", orderId, at: opened);
         await Host.AdvanceUntilAsync(ticketId, Day + PastGrace, t => State(t) == "completed");
         await Host.WebhookOkAsync("xiaohongshu", Payloads.ShippedAll(orderId, opened.AddHours(23)));
         var ticket = (await Host.TicketAsync(ticketId))!;

@@ -56,9 +56,10 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : HostTests(azur
     }
 
     [Fact]
-    public async Task TimestampAt300s_IsAccepted()
+    public async Task TimestampWithin300s_IsAccepted()
     {
-        using var response = await Host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(-300));
+        // Just inside the window (the host's clock runs on while the request travels; the exact bound is a unit test).
+        using var response = await Host.WebhookAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), Now, Now.AddDays(-3)), timestamp: Now.AddSeconds(-295));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -137,7 +138,7 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : HostTests(azur
         { """{"type":"order.shipped","occurredAt":"2026-11-23T02:00:00Z","orderId":"o1","shipment":{"carrier":"SF","items":[]}}""", "shipment.trackingNo" },
         { """{"type":"complaint.resolved","occurredAt":"2026-11-23T02:00:00Z","orderId":"o1","upheld":"yes"}""", "upheld" },
         { """{"type":"order.after_sale_opened","occurredAt":"2026-11-23T02:00:00Z","orderId":"o1","kind":"exchange"}""", "kind" },
-        { """{"type":"order.refunded","occurredAt":"2026-11-23T02:10:01Z","orderId":"o1"}""", "occurredAt" },
+        { """{"type":"order.refunded","occurredAt":"2030-01-01T00:00:00Z","orderId":"o1"}""", "occurredAt" },
     };
 
     [Theory]

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using UrgeShipment.Durable;
+using Microsoft.Azure.Functions.Worker;
 using UrgeShipment.Functions.Projections;
 
 namespace UrgeShipment.Functions.Activities;
@@ -98,15 +98,15 @@ public sealed class Outbox(TableServiceClient tables, StorageNames names, TimePr
 }
 
 /// <summary>Delivers a queued notice: renders zh-CN and en, sends it through the channel, records it in the outbox.</summary>
-public sealed class NoticeDelivery(INotificationChannel channel, Outbox outbox, SellerReminderCap cap) : IActivityHandler
+public sealed class NoticeDelivery(INotificationChannel channel, Outbox outbox, SellerReminderCap cap)
 {
-    public string Name => "DeliverNotice";
-
-    public async Task<string> RunAsync(ActivityContext context, CancellationToken cancellationToken)
+    [Function(TicketActivities.DeliverNotice)]
+    public async Task<string> DeliverNotice([ActivityTrigger] NoticeOrder order, CancellationToken cancellationToken)
     {
-        var notification = NotificationOf(context);
-        if (notification.Template == "seller_reminder"
-            && !await cap.TryTakeAsync(notification, JsonSerializer.Deserialize<WorkPayloadData>(context.Request.Payload)?.Marketplace, cancellationToken))
+        ArgumentNullException.ThrowIfNull(order);
+        var notification = new OutgoingNotification(order.IdempotencyKey, order.TicketId, order.ShopId, order.OrderId, order.BuyerId,
+            order.Audience, order.Template, order.Parameters, NoticeText.RenderAll(order.Template, order.Parameters));
+        if (order.Template == Domain.NoticeTemplates.SellerReminder && !await cap.TryTakeAsync(notification, order.Marketplace, cancellationToken))
         {
             await outbox.RecordAsync(notification, channel.Name, "suppressed_daily_cap", cancellationToken);
             return "suppressed_daily_cap";
@@ -115,34 +115,23 @@ public sealed class NoticeDelivery(INotificationChannel channel, Outbox outbox, 
         await outbox.RecordAsync(notification, channel.Name, "sent", cancellationToken);
         return "sent";
     }
-
-    public static OutgoingNotification NotificationOf(ActivityContext context)
-    {
-        var payload = JsonSerializer.Deserialize<WorkPayloadData>(context.Request.Payload)
-            ?? throw new InvalidOperationException($"Empty notice payload for {context.Request.IdempotencyKey}.");
-        var notice = payload.Notice ?? throw new InvalidOperationException($"Notice payload without notice for {context.Request.IdempotencyKey}.");
-        return new OutgoingNotification(context.InstanceId + ":" + context.Request.IdempotencyKey, context.InstanceId, payload.ShopId ?? "",
-            payload.OrderId ?? "", payload.BuyerId ?? "", notice.Audience, notice.Template, notice.Parameters,
-            NoticeText.RenderAll(notice.Template, notice.Parameters));
-    }
 }
 
 /// <summary>Files the complaint on the buyer's behalf (TB-2022) with the platform; recorded in the outbox as a platform message.</summary>
-public sealed class ComplaintFiling(INotificationChannel channel, Outbox outbox) : IActivityHandler
+public sealed class ComplaintFiling(INotificationChannel channel, Outbox outbox)
 {
-    public string Name => "FileComplaint";
-
-    public async Task<string> RunAsync(ActivityContext context, CancellationToken cancellationToken)
+    [Function(TicketActivities.FileComplaint)]
+    public async Task<string> FileComplaint([ActivityTrigger] ComplaintFilingOrder order, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.Deserialize<WorkPayloadData>(context.Request.Payload);
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["orderId"] = payload?.OrderId ?? "" };
+        ArgumentNullException.ThrowIfNull(order);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["orderId"] = order.OrderId };
         var text = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [NoticeText.Chinese] = $"卖家未在时限内处理催发货，已代买家就订单 {payload?.OrderId} 向平台投诉。",
-            [NoticeText.English] = $"The seller did not act in time; a complaint about order {payload?.OrderId} was filed with the platform on the buyer's behalf.",
+            [NoticeText.Chinese] = $"卖家未在时限内处理催发货，已代买家就订单 {order.OrderId} 向平台投诉。",
+            [NoticeText.English] = $"The seller did not act in time; a complaint about order {order.OrderId} was filed with the platform on the buyer's behalf.",
         };
-        var filing = new OutgoingNotification(context.InstanceId + ":" + context.Request.IdempotencyKey, context.InstanceId, payload?.ShopId ?? "",
-            payload?.OrderId ?? "", payload?.BuyerId ?? "", "platform", "complaint_filed", parameters, text);
+        var filing = new OutgoingNotification(order.IdempotencyKey, order.TicketId, order.ShopId, order.OrderId, order.BuyerId,
+            "platform", "complaint_filed", parameters, text);
         await channel.SendAsync(filing, cancellationToken);
         await outbox.RecordAsync(filing, channel.Name, "sent", cancellationToken);
         return "filed";

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using UrgeShipment.Domain;
-using UrgeShipment.Durable;
 using UrgeShipment.Functions.Security;
 using UrgeShipment.Functions.Tickets;
 
@@ -24,15 +23,15 @@ public static class Access
     public static ProblemHttpResult? CheckShop(this Caller caller, string? shopId) =>
         caller.Sees(shopId) ? null : Problems.Forbidden(caller is Caller.Seller ? "Sellers see their own shop only." : "Not this shop.");
 
-    /// <summary>The ticket, when it exists and the caller may see it; otherwise the 404 or 403 to answer.</summary>
-    public static async Task<(InstanceSnapshot<TicketState>? Ticket, ProblemHttpResult? Problem)> VisibleTicketAsync(
-        this TicketStore tickets, Caller caller, string ticketId, CancellationToken ct)
+    /// <summary>The ticket as last recorded, when it exists and the caller may see it; otherwise the 404 or 403 to answer.</summary>
+    public static async Task<(StoredTicket? Ticket, ProblemHttpResult? Problem)> VisibleTicketAsync(
+        this TicketTable tickets, Caller caller, string ticketId, CancellationToken ct)
     {
-        var snapshot = TicketIds.IsWellFormed(ticketId) ? await tickets.PeekAsync(ticketId, ct) : null;
-        if (snapshot is null || snapshot.State.Status == TicketStatus.None)
+        var stored = TicketIds.IsWellFormed(ticketId) ? await tickets.ReadAsync(ticketId, ct) : null;
+        if (stored is null || stored.State.Status == TicketStatus.None)
         {
             return (null, Problems.TicketNotFound(ticketId));
         }
-        return caller.Sees(snapshot.State.ShopId) ? (snapshot, null) : (null, Problems.Forbidden("This ticket belongs to another shop."));
+        return caller.Sees(stored.State.ShopId) ? (stored, null) : (null, Problems.Forbidden("This ticket belongs to another shop."));
     }
 }

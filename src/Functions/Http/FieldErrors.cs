@@ -30,6 +30,7 @@ public sealed partial class FieldErrors
 
     public static string Path(string parent, string name) => parent.Length == 0 ? name : parent + "." + name;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Read like every other field reader: errors.Optional(...).")]
     public JsonElement? Optional(JsonElement obj, string parent, string name)
     {
         if (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using UrgeShipment.Domain;
 
 namespace UrgeShipment.Functions.Http;
 
@@ -37,4 +38,16 @@ public static class Problems
 
     public static ProblemHttpResult TicketNotFound(string ticketId) =>
         Of(StatusCodes.Status404NotFound, "ticket_not_found", "No such ticket.", $"There is no ticket {ticketId}.");
+
+    public static ProblemHttpResult MalformedJson() =>
+        Of(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.");
+
+    /// <summary>The ticket closed after completion: it takes no more commands.</summary>
+    public static ProblemHttpResult TicketClosed(string ticketId) =>
+        Of(StatusCodes.Status409Conflict, RejectionCodes.TicketCompleted, "Not allowed now.", $"Ticket {ticketId} is completed and closed.");
+
+    /// <summary>The ticket's orchestration failed or was terminated: an operator must repair it (not the caller's fault).</summary>
+    public static ProblemHttpResult TicketUnavailable(string ticketId) =>
+        Of(StatusCodes.Status503ServiceUnavailable, "ticket_unavailable", "The ticket cannot take commands right now.",
+            $"Ticket {ticketId}'s orchestration needs an operator; nothing was changed.");
 }

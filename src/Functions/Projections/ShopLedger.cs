@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 using UrgeShipment.Domain;
-using UrgeShipment.Durable;
+using UrgeShipment.Functions.Activities;
 using UrgeShipment.Functions.Tickets;
 
 namespace UrgeShipment.Functions.Projections;
@@ -16,15 +17,18 @@ public sealed record LedgerView(string ShopId, string Currency, string Total, st
     IReadOnlyList<LedgerTotal> ByKind, IReadOnlyList<LedgerTotal> ByMonth, IReadOnlyList<LedgerEntry> Entries);
 
 /// <summary>
-/// The shop ledger: one entry per compensation (debit the shop, credit the buyer), derived from the tickets'
-/// compensations and so reconciling with them exactly. Entries survive ticket retention.
+/// The shop ledger, the book of record for compensation: one row per compensation under its idempotency key (debit the
+/// shop, credit the buyer). The ticket's transitions add it as pending (insert-if-absent) and mark it reversed or
+/// cancelled while unsettled; only the settlement activity marks it settled, once. Rows survive ticket retention.
 /// </summary>
-public sealed class ShopLedger(TableServiceClient tables, StorageNames names) : IProjection<TicketState>
+public sealed class ShopLedger(TableServiceClient tables, StorageNames names)
 {
+    private const int Attempts = 8;
     private readonly TableClient _table = tables.GetTableClient(names.LedgerTable);
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
 
-    public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken)
+    /// <summary>Adds the ticket's new compensations as pending and marks unsettled ones reversed or cancelled.</summary>
+    public async Task ProjectAsync(string ticketId, TicketState state, CancellationToken ct)
     {
         if (state.Order is null || state.Policy is null)
         {
@@ -32,30 +36,80 @@ public sealed class ShopLedger(TableServiceClient tables, StorageNames names) : 
         }
         foreach (var compensation in state.Compensations)
         {
-            var rowKey = instanceId + "|" + compensation.IdempotencyKey;
-            var fingerprint = $"{TicketViews.MoneyStatus(compensation)}|{compensation.Amount}";
-            if (_written.TryGetValue(rowKey, out var seen) && seen == fingerprint)
+            var status = TicketViews.MoneyStatus(compensation);
+            if (status == "settled")
+            {
+                continue; // written by the settlement itself
+            }
+            var key = WorkOrders.IdempotencyKey(ticketId, compensation.IdempotencyKey);
+            if (_written.TryGetValue(key, out var seen) && seen == status)
             {
                 continue;
             }
-            var entity = new TableEntity(Keys.Escape(state.Order.ShopId), Keys.Escape(rowKey))
+            var order = new CompensationOrder(key, ticketId, state.Policy.Marketplace,
+                state.Order.ShopId, state.Order.OrderId, state.Order.BuyerId, compensation.Kind.WireName(), compensation.Amount.ToString(),
+                Money.Currency, compensation.AssessedAt);
+            await WriteAsync(order, status, settledAt: null, ct);
+            if (_written.Count > 50_000)
             {
-                ["TicketId"] = instanceId,
-                ["Marketplace"] = state.Policy.Marketplace,
-                ["OrderId"] = state.Order.OrderId,
-                ["BuyerId"] = state.Order.BuyerId,
-                ["Kind"] = compensation.Kind.WireName(),
-                ["Amount"] = compensation.Amount.ToString(),
-                ["Status"] = TicketViews.MoneyStatus(compensation),
-                ["AssessedAt"] = compensation.AssessedAt,
-                ["SettledAt"] = compensation.SettledAt,
-                ["IdempotencyKey"] = instanceId + ":" + compensation.IdempotencyKey,
-                ["Version"] = version,
-            };
-            await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-            _written[rowKey] = fingerprint;
+                _written.Clear();
+            }
+            _written[key] = status;
         }
     }
+
+    /// <summary>Records the settlement of <paramref name="order"/>: once, whatever is redelivered, retried or raced.</summary>
+    public Task RecordSettlementAsync(CompensationOrder order, DateTimeOffset settledAt, CancellationToken ct) =>
+        WriteAsync(order, "settled", settledAt, ct);
+
+    /// <summary>
+    /// Insert if absent; otherwise move an unsettled row to <paramref name="status"/> under its ETag. A settled row never
+    /// changes. Conflicts are read again; any other failure throws (the activity retries).
+    /// </summary>
+    private async Task WriteAsync(CompensationOrder order, string status, DateTimeOffset? settledAt, CancellationToken ct)
+    {
+        var partition = Keys.Escape(order.ShopId);
+        var rowKey = Keys.Escape(order.IdempotencyKey);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: ct);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await _table.AddEntityAsync(Row(order, partition, rowKey, status, settledAt), ct);
+                    return;
+                }
+                var row = existing.Value!;
+                var current = row.GetString("Status");
+                if (current == "settled" || current == status)
+                {
+                    return;
+                }
+                await _table.UpdateEntityAsync(Row(order, partition, rowKey, status, settledAt), row.ETag, TableUpdateMode.Replace, ct);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // another writer got there first: read again
+            }
+        }
+        throw new InvalidOperationException($"Ledger row {order.IdempotencyKey} kept conflicting; the activity will retry.");
+    }
+
+    private static TableEntity Row(CompensationOrder order, string partition, string rowKey, string status, DateTimeOffset? settledAt) => new(partition, rowKey)
+    {
+        ["TicketId"] = order.TicketId,
+        ["Marketplace"] = order.Marketplace,
+        ["OrderId"] = order.OrderId,
+        ["BuyerId"] = order.BuyerId,
+        ["Kind"] = order.Kind,
+        ["Amount"] = order.Amount,
+        ["Status"] = status,
+        ["AssessedAt"] = order.AssessedAt,
+        ["SettledAt"] = settledAt,
+        ["IdempotencyKey"] = order.IdempotencyKey,
+    };
 
     public async Task<LedgerView> ReadAsync(string shopId, CancellationToken ct)
     {

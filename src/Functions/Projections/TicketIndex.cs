@@ -4,7 +4,6 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using UrgeShipment.Domain;
-using UrgeShipment.Durable;
 using UrgeShipment.Functions.Http;
 using UrgeShipment.Functions.Tickets;
 
@@ -61,10 +60,10 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
 
 /// <summary>
 /// Ticket listing by shop, state, marketplace and active deadline: one row per ticket, partitioned by shop.
-/// Derived from the ticket streams after each commit (eventually consistent; the ticket itself is the truth)
-/// and rebuildable with <c>DurableRuntime.RebuildProjectionsAsync</c>.
+/// Written by the ticket's orchestration after each transition (activity <c>RecordTicket</c>); the deadline watchdog
+/// reads it for overdue deadlines. Eventually consistent: the ticket itself is the truth.
 /// </summary>
-public sealed class TicketIndex(TableServiceClient tables, StorageNames names) : IProjection<TicketState>
+public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
 {
     private readonly TableClient _table = tables.GetTableClient(names.TicketIndexTable);
     private readonly ConcurrentDictionary<string, (long Version, string Fingerprint)> _written = new(StringComparer.Ordinal);
@@ -76,7 +75,7 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
             return;
         }
         var violation = ShopStanding.Violation(instanceId, state);
-        var fingerprint = string.Join('|', state.Status, state.Outcome, state.ActiveDeadline?.Kind, state.ActiveDeadline?.DueAt.UtcTicks,
+        var fingerprint = string.Join('|', state.Status, state.Outcome, state.ActiveDeadline?.Kind, state.ActiveDeadline?.DueAt.UtcTicks, state.ActiveDeadline?.LapsesAt.UtcTicks,
             state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
         if (_written.TryGetValue(instanceId, out var seen) && (seen.Version >= version || seen.Fingerprint == fingerprint))
         {
@@ -92,6 +91,7 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
             ["OpenedAt"] = state.OpenedAt,
             ["DeadlineKind"] = state.ActiveDeadline?.Kind.WireName(),
             ["DueAt"] = state.ActiveDeadline?.DueAt,
+            ["LapsesAt"] = state.ActiveDeadline?.LapsesAt,
             ["NeedsReview"] = state.NeedsReview,
             ["PausedAt"] = state.PausedAt,
             ["CompensatedAt"] = violation?.CompensatedAt,
@@ -134,6 +134,33 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names) :
             return new TicketPage(items, page.ContinuationToken is null ? null : EncodeToken(page.ContinuationToken));
         }
         return new TicketPage([], null);
+    }
+
+    /// <summary>Open tickets whose active deadline lapsed before <paramref name="cutoff"/> by the listing (clock not paused).</summary>
+    public async IAsyncEnumerable<string> OverdueAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"LapsesAt le {cutoff} and State ne {"completed"} and State ne {"platform_intervention"}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", "PausedAt"], cancellationToken: ct))
+        {
+            if (row.GetDateTimeOffset("PausedAt") is null)
+            {
+                yield return row.RowKey;
+            }
+        }
+    }
+
+    /// <summary>Removes the ticket's listing row (retention).</summary>
+    public async Task DeleteAsync(string shopId, string ticketId, CancellationToken ct)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(Keys.Escape(shopId), ticketId, ETag.All, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // already gone: what we wanted
+        }
+        _written.TryRemove(ticketId, out _);
     }
 
     private static TicketSummary ToSummary(TableEntity e) => new(

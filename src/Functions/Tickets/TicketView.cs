@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using UrgeShipment.Domain;
-using UrgeShipment.Durable;
 
 namespace UrgeShipment.Functions.Tickets;
 
@@ -34,7 +33,13 @@ public static class TicketViews
 {
     private static readonly JsonSerializerOptions Web = CreateWeb();
 
-    public static TicketView From(string ticketId, long version, TicketState state, IEnumerable<StoredEvent<TicketEvent>> history, int? violationPoints = null)
+    /// <summary>The ticket view with its full history, from the ticket table; null when there is no ticket (an order with only urges has none).</summary>
+    public static async Task<TicketView?> ReadAsync(TicketTable tickets, string ticketId, CancellationToken ct) =>
+        await tickets.ReadWithHistoryAsync(ticketId, ct) is { Ticket.State.Status: not TicketStatus.None } found
+            ? From(ticketId, found.Ticket.Version, found.Ticket.State, found.History)
+            : null;
+
+    public static TicketView From(string ticketId, long version, TicketState state, IEnumerable<RecordedEvent> history, int? violationPoints = null)
     {
         var order = state.Order ?? throw new InvalidOperationException("A ticket view needs an opened ticket.");
         var policy = state.Policy ?? throw new InvalidOperationException("A ticket view needs the ticket's policy.");
@@ -83,7 +88,7 @@ public static class TicketViews
         new(reply.Kind.WireName(), ShopTime.Show(reply.At), ShopTime.Show(reply.ShipBy), reply.Plan, reply.Evidence, reply.Reason);
 
     /// <summary>One history entry: <c>{ at, type, version, ...the event's own fields }</c>, type in snake_case.</summary>
-    public static JsonObject HistoryEntry(StoredEvent<TicketEvent> stored)
+    public static JsonObject HistoryEntry(RecordedEvent stored)
     {
         var body = JsonSerializer.SerializeToNode(stored.Event, stored.Event.GetType(), Web)!.AsObject();
         body.Remove("at");

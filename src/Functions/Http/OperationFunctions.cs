@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Xml;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using UrgeShipment.Functions.Hosting;
+using UrgeShipment.Functions.Projections;
+using UrgeShipment.Functions.Security;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Http;
+
+public sealed record ClockView(DateTimeOffset Now, string Offset);
+
+public sealed record HealthView(string Status, string Storage);
+
+public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
+
+/// <summary>Health, metrics, who-am-I and the dev clock.</summary>
+public sealed partial class OperationFunctions(Callers callers, TableServiceClient tables, StorageNames names, MetricsText metrics,
+    IOptions<ClockOptions> clockOptions, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
+{
+    [Function(nameof(Health))]
+    public async Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.GetTableClient(names.TicketsTable).GetEntityIfExistsAsync<TableEntity>("health", "probe", select: ["RowKey"], cancellationToken);
+            return TypedResults.Ok(new HealthView("healthy", "reachable"));
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
+        {
+            // the storage SDK's answer after its retries: unreachable (or refusing); logged, never shown
+            LogUnhealthy(logger, e);
+            return TypedResults.Json(new HealthView("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [Function(nameof(Metrics))]
+    public IResult Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request) =>
+        TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
+
+    /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
+    [Function(nameof(WhoAmI))]
+    public IResult WhoAmI([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me")] HttpRequest request) =>
+        callers.Identify(request) switch
+        {
+            null => Problems.Unauthorized(),
+            Caller.Seller s => TypedResults.Ok(new MeView("seller", s.AccountId, s.ShopId, [.. s.Permissions.Order(StringComparer.Ordinal)], clock.GetUtcNow())),
+            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, Permissions.Reply, "operator", "dev.clock"], clock.GetUtcNow())),
+        };
+
+    [Function(nameof(GetDevClock))]
+    public IResult GetDevClock([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dev/clock")] HttpRequest request)
+    {
+        if (!clockOptions.Value.AllowTravel)
+        {
+            return ClockOff();
+        }
+        return callers.Identify(request) switch
+        {
+            null => Problems.Unauthorized(),
+            Caller.Admin => TypedResults.Ok(new ClockView(clock.GetUtcNow(), XmlConvert.ToString(clock.Offset))),
+            _ => Problems.Forbidden("The dev clock needs the admin key."),
+        };
+    }
+
+    /// <summary>
+    /// Moves business time forward: stores the new offset (every host on the storage takes it) and tells every running
+    /// ticket, whose orchestration re-arms its timer at <c>due − offset</c>, so deadlines that fell due lapse within seconds.
+    /// </summary>
+    [Function(nameof(AdvanceDevClock))]
+    public async Task<IResult> AdvanceDevClock(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dev/clock")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!clockOptions.Value.AllowTravel)
+        {
+            return ClockOff();
+        }
+        switch (callers.Identify(request))
+        {
+            case null:
+                return Problems.Unauthorized();
+            case not Caller.Admin:
+                return Problems.Forbidden("The dev clock needs the admin key.");
+        }
+        TimeSpan by;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("advanceBy", out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "is required: an ISO-8601 duration like PT25H.");
+            }
+            by = XmlConvert.ToTimeSpan(value.GetString()!);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or OverflowException)
+        {
+            return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "must be an ISO-8601 duration like PT25H, in a JSON object.");
+        }
+        if (by <= TimeSpan.Zero || by > TimeSpan.FromDays(30))
+        {
+            return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "must be positive and at most P30D (the clock only moves forward).");
+        }
+        var offset = await services.GetRequiredService<DevClock>().AdvanceAsync(by, cancellationToken);
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended], PageSize = 500 };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            await client.RaiseEventAsync(instance.InstanceId, TicketOrchestrator.SignalEvent, new ClockSignal { ClockOffset = offset }, cancellationToken);
+        }
+        return TypedResults.Ok(new ClockView(clock.GetUtcNow(), XmlConvert.ToString(offset)));
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ClockOff() =>
+        Problems.Of(StatusCodes.Status404NotFound, "not_found", "Not found.", "The dev clock is off (Clock:AllowTravel).");
+
+    [LoggerMessage(LogLevel.Warning, "Health check: storage unreachable.")]
+    private static partial void LogUnhealthy(ILogger logger, Exception exception);
+}

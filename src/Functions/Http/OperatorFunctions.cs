@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Xml;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using UrgeShipment.Domain;
+using UrgeShipment.Functions.Security;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Http;
+
+/// <summary>
+/// Operator commands (admin key only), each audited in the ticket's history with who and why:
+/// <c>POST /api/tickets/{id}/operator/{extend-deadline|pause|resume|resolve-review|retry-work|force-complete}</c>.
+/// Body: <c>{ "why": "...", "operator"?: "name", "by"?: "PT4H", "key"?: "...", "cancelPendingCompensation"?: bool }</c>.
+/// Synchronous like a seller reply: pre-decided, raised, answered once the ticket applied it (or 202).
+/// </summary>
+public sealed class OperatorFunctions(Callers callers, TicketTable tickets, TicketCommands commands, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> Actions = ["extend-deadline", "pause", "resume", "resolve-review", "retry-work", "force-complete"];
+
+    private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal)
+    {
+        RejectionCodes.NoActiveDeadline, RejectionCodes.DeadlinePassed, RejectionCodes.AlreadyPaused, RejectionCodes.NotPaused, RejectionCodes.NotFlagged,
+        RejectionCodes.TicketCompleted, RejectionCodes.NoTicket, RejectionCodes.InvalidState, RejectionCodes.UnknownWorkItem,
+    };
+
+    [Function(nameof(OperatorCommand))]
+    public async Task<IResult> OperatorCommand(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/tickets/{ticketId}/operator/{action}")] HttpRequest request,
+        string ticketId,
+        string action,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        switch (callers.Identify(request))
+        {
+            case null:
+                return Problems.Unauthorized();
+            case not Caller.Admin:
+                return Problems.Forbidden("Operator commands need the admin key.");
+        }
+        if (!Actions.Contains(action))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown_operator_command", "No such operator command.",
+                $"Operator commands: {string.Join(", ", Actions)}.");
+        }
+        var (stored, unseen) = await tickets.VisibleTicketAsync(new Caller.Admin(), ticketId, cancellationToken);
+        if (unseen is not null)
+        {
+            return unseen;
+        }
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return Problems.MalformedJson();
+        }
+        var errors = new FieldErrors();
+        TicketCommand? command;
+        using (document)
+        {
+            command = Parse(action, document.RootElement, errors, clock.GetUtcNow());
+        }
+        if (command is null)
+        {
+            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, errors.ToDictionary());
+        }
+        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        var keyed = idempotencyKey.Length is > 0 and <= 200 && !idempotencyKey.Any(char.IsControl);
+        var commandId = "operator:" + (keyed ? idempotencyKey : Guid.NewGuid().ToString("N"));
+        if (keyed && await tickets.ReadResultAsync(ticketId, commandId, cancellationToken) is { Applied: true })
+        {
+            return await CommandAnswers.ViewAsync(tickets, ticketId, cancellationToken);
+        }
+        if (TicketDecider.Decide(stored!.State, command) is Decision.Rejected refused)
+        {
+            return Refusal(refused.Code, refused.Detail);
+        }
+        return await CommandAnswers.AfterAsync(tickets, ticketId, await commands.SendAsync(client, ticketId, commands.Signal(commandId, command), cancellationToken),
+            Refusal, cancellationToken);
+    }
+
+    private static IResult Refusal(string code, string? detail) =>
+        Conflicts.Contains(code)
+            ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", detail)
+            : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, code == RejectionCodes.InvalidExtension ? "by" : "why", detail ?? code, code);
+
+    private static TicketCommand? Parse(string action, JsonElement body, FieldErrors errors, DateTimeOffset now)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("$", "must be a JSON object.");
+            return null;
+        }
+        var why = errors.Text(body, "", "why", maxLength: 1000);
+        var who = "admin:" + (errors.Text(body, "", "operator", required: false, maxLength: 100) ?? "unnamed");
+        TimeSpan? by = null;
+        string? key = null;
+        var cancel = false;
+        switch (action)
+        {
+            case "extend-deadline":
+                if (errors.Text(body, "", "by", maxLength: 40) is { } text)
+                {
+                    try
+                    {
+                        by = XmlConvert.ToTimeSpan(text);
+                    }
+                    catch (FormatException)
+                    {
+                        errors.Add("by", "must be an ISO-8601 duration like PT4H.");
+                    }
+                    catch (OverflowException)
+                    {
+                        errors.Add("by", "must be an ISO-8601 duration like PT4H.");
+                    }
+                }
+                break;
+            case "retry-work":
+                key = errors.Text(body, "", "key", maxLength: 200);
+                break;
+            case "resolve-review":
+                cancel = errors.Boolean(body, "", "cancelPendingCompensation", required: false) ?? false;
+                break;
+        }
+        if (errors.Any || why is null)
+        {
+            return null;
+        }
+        return action switch
+        {
+            "extend-deadline" => new ExtendDeadline(by!.Value, who, why, now),
+            "pause" => new PauseClock(who, why, now),
+            "resume" => new ResumeClock(who, why, now),
+            "resolve-review" => new ResolveReview(cancel, who, why, now),
+            "retry-work" => new RetryWork(key!, who, why, now),
+            "force-complete" => new ForceComplete(who, why, now),
+            _ => throw new InvalidOperationException($"Unmapped operator command {action}."),
+        };
+    }
+}

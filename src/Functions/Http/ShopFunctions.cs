@@ -1,0 +1,35 @@
+using Microsoft.Azure.Functions.Worker;
+using UrgeShipment.Functions.Projections;
+using UrgeShipment.Functions.Security;
+
+namespace UrgeShipment.Functions.Http;
+
+/// <summary>Per-shop views: the compensation ledger and the shop's standing (violation points).</summary>
+public sealed class ShopFunctions(Callers callers, ShopLedger ledger, ShopStandingReader standing)
+{
+    [Function(nameof(GetShopLedger))]
+    public async Task<IResult> GetShopLedger(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shops/{shopId}/ledger")] HttpRequest request,
+        string shopId,
+        CancellationToken cancellationToken)
+    {
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
+        {
+            return denied;
+        }
+        return TypedResults.Ok(await ledger.ReadAsync(shopId, cancellationToken));
+    }
+
+    [Function(nameof(GetShopStanding))]
+    public async Task<IResult> GetShopStanding(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shops/{shopId}/standing")] HttpRequest request,
+        string shopId,
+        CancellationToken cancellationToken)
+    {
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
+        {
+            return denied;
+        }
+        return TypedResults.Ok(await standing.ReadAsync(shopId, cancellationToken));
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using UrgeShipment.Domain;
+using UrgeShipment.Functions.Marketplaces;
+using UrgeShipment.Functions.Security;
+using UrgeShipment.Functions.Tickets;
+
+namespace UrgeShipment.Functions.Http;
+
+/// <summary>
+/// <c>POST /api/webhooks/{marketplace}</c>: verify (size, timestamp, signature), parse, pre-decide against the ticket as
+/// last recorded (a refusal is a 400 and stores nothing), claim the event id, then start the ticket (an opening urge) or
+/// send it the command, and answer what the ticket made of it. A 2xx means the event is durable.
+/// </summary>
+public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tickets, WebhookDeliveries deliveries, TicketCommands commands, TimeProvider clock)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
+
+    [Function(nameof(ReceiveWebhook))]
+    public async Task<IResult> ReceiveWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/{marketplace}")] HttpRequest request,
+        string marketplace,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!catalog.IsServed(marketplace))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown_marketplace", "Unknown marketplace.",
+                $"'{marketplace}' is not configured here (it needs a policy and a webhook secret).");
+        }
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large.", $"Webhook bodies are limited to {MaxBodyBytes} bytes.");
+        }
+        var now = clock.GetUtcNow();
+        var timestamp = request.Headers["X-Timestamp"].ToString();
+        if (!WebhookSignature.IsFresh(timestamp, now, TimestampWindow))
+        {
+            return Problems.Of(StatusCodes.Status401Unauthorized, "stale_timestamp", "Missing or stale X-Timestamp.",
+                "X-Timestamp must be Unix seconds within 300 s of the server clock.");
+        }
+        if (!WebhookSignature.Verify(catalog.SecretFor(marketplace)!, timestamp, body, request.Headers["X-Signature"].ToString()))
+        {
+            return Problems.Of(StatusCodes.Status401Unauthorized, "invalid_signature", "Missing or invalid X-Signature.",
+                "X-Signature must be sha256=<hex HMAC-SHA256(secret, \"{X-Timestamp}.{body}\")>.");
+        }
+        var eventId = request.Headers["X-Event-Id"].ToString();
+        if (string.IsNullOrWhiteSpace(eventId) || eventId.Length > 200 || eventId.Any(char.IsControl))
+        {
+            return Problems.Invalid(StatusCodes.Status400BadRequest, "X-Event-Id", "is required: a unique id per event, at most 200 characters.");
+        }
+
+        // A redelivery goes where the first delivery went, with its command, whatever this body says.
+        if (await deliveries.FindAsync(marketplace, eventId, cancellationToken) is { } first)
+        {
+            return await DeliverAsync(client, first, stored: null, fresh: false, cancellationToken);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return Problems.MalformedJson();
+        }
+        WebhookEvent? parsed;
+        var errors = new FieldErrors();
+        var policyNow = catalog.PolicyAt(marketplace, now)!;
+        using (document)
+        {
+            parsed = WebhookEvents.Parse(document.RootElement, errors, now, policyNow.MaxFutureSkew);
+        }
+        if (parsed is null)
+        {
+            return Problems.Invalid(StatusCodes.Status400BadRequest, errors.ToDictionary());
+        }
+
+        var ticketId = TicketIds.For(marketplace, parsed.OrderId);
+        var stored = await tickets.ReadAsync(ticketId, cancellationToken);
+        if (stored is null && !parsed.OpensTickets && await client.GetInstanceAsync(ticketId, cancellationToken) is null)
+        {
+            // Nothing was ever recorded for this order: acknowledge, store nothing.
+            return TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket));
+        }
+        var policy = parsed.OpensTickets ? catalog.PolicyAt(marketplace, parsed.OccurredAt) : stored?.State.Policy ?? policyNow;
+        if (policy is null)
+        {
+            return Problems.Invalid(StatusCodes.Status400BadRequest, "occurredAt", $"is before any {marketplace} policy took effect.");
+        }
+        var command = parsed.ToCommand(policy, now);
+        if (stored is not null && TicketDecider.Decide(stored.State, command) is Decision.Rejected refused)
+        {
+            return Refused(refused.Code, refused.Detail);
+        }
+
+        var (claimed, ours) = await deliveries.ClaimAsync(marketplace, eventId, new WebhookDelivery(ticketId, $"webhook:{marketplace}:{eventId}", command), cancellationToken);
+        return await DeliverAsync(client, claimed, ours ? stored : null, fresh: ours, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a claimed delivery to its ticket: answered from the ticket table when it was applied before; an urge for an
+    /// order without a ticket is decided here (opens one: start its orchestration; opens none: recorded for later).
+    /// </summary>
+    private async Task<IResult> DeliverAsync(DurableTaskClient client, WebhookDelivery delivery, StoredTicket? stored, bool fresh, CancellationToken ct)
+    {
+        var ticketId = delivery.TicketId;
+        if (!fresh && await tickets.ReadResultAsync(ticketId, delivery.CommandId, ct) is { Applied: true } earlier)
+        {
+            return TypedResults.Ok(WebhookOutcomes.Of(ticketId, earlier));
+        }
+        stored ??= await tickets.ReadAsync(ticketId, ct);
+        var signal = commands.Signal(delivery.CommandId, delivery.Command);
+        Sent sent;
+        if (stored is null && delivery.Command is Domain.UrgeShipment urge)
+        {
+            var prior = await tickets.ReadPriorUrgesAsync(ticketId, ct);
+            var before = TicketDecider.Fold(prior.Select(p => p.Event));
+            var decision = TicketDecider.Decide(before, urge);
+            if (decision is Decision.Rejected rejected)
+            {
+                return Refused(rejected.Code, rejected.Detail);
+            }
+            var opens = ((Decision.Accepted)decision).Events.OfType<TicketOpened>().Any();
+            if (!opens && await client.GetInstanceAsync(ticketId, ct) is null)
+            {
+                // No ticket, and none is being opened: the urge is recorded for the ticket a later urge may open.
+                var recorded = new RecordedEvent(0, urge.Now, delivery.CommandId, ((Decision.Accepted)decision).Events.OfType<UrgeRecorded>().Single());
+                var answer = WebhookOutcomes.Describe(ticketId, [recorded]);
+                await tickets.WriteUrgeAsync(ticketId, recorded, new CommandResult(delivery.CommandId, signal.Attempt, true, null, null, 0, answer.Outcome, answer.Reason), ct);
+                return TypedResults.Ok(answer);
+            }
+            sent = await commands.StartAsync(client, ticketId, signal, prior, ct);
+        }
+        else
+        {
+            sent = await commands.SendAsync(client, ticketId, signal, ct);
+        }
+        return sent.Status switch
+        {
+            SendStatus.Done when sent.Result!.Applied => TypedResults.Ok(WebhookOutcomes.Of(ticketId, sent.Result)),
+            SendStatus.Done => Refused(sent.Result!.RejectionCode!, sent.Result.RejectionDetail),
+            SendStatus.Pending => TypedResults.Accepted($"/api/tickets/{ticketId}", new WebhookAnswer("accepted", ticketId)),
+            SendStatus.NoTicket => TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket)),
+            SendStatus.Unavailable => Problems.TicketUnavailable(ticketId),
+            _ => TypedResults.Ok(new WebhookAnswer("ignored", ticketId, IgnoredReasons.TicketCompleted)),
+        };
+    }
+
+    /// <summary>A domain refusal of a webhook fact: 400 naming the field (nothing was stored).</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Refused(string code, string? detail) =>
+        Problems.Invalid(StatusCodes.Status400BadRequest, FieldOf(code), detail ?? code, code);
+
+    /// <summary>Reads the raw body (the signature covers the exact bytes); null when it is over the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
+        }
+        return buffer.ToArray();
+    }
+
+    private static string FieldOf(string code) => code switch
+    {
+        RejectionCodes.OccurredInFuture => "occurredAt",
+        RejectionCodes.UnknownSku or RejectionCodes.InvalidQuantity => "shipment.items",
+        RejectionCodes.InvalidAmount => "compensationAmount",
+        RejectionCodes.OrderMismatch => "order.orderId",
+        _ => "type",
+    };
+}

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using UrgeShipment.Functions.Hosting;
+
+namespace UrgeShipment.Functions.Tickets;
+
+public sealed class HttpOptions
+{
+    /// <summary>How long a seller reply, operator command or webhook waits for its ticket to apply it before answering 202.</summary>
+    public TimeSpan CommandWait { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>How sending a command to a ticket ended.</summary>
+public enum SendStatus
+{
+    /// <summary>The ticket applied or refused it: see <see cref="Sent.Result"/>.</summary>
+    Done,
+
+    /// <summary>Raised (durable), not yet applied within the wait: answer 202 and let the caller look later.</summary>
+    Pending,
+
+    /// <summary>There is no ticket to send it to.</summary>
+    NoTicket,
+
+    /// <summary>The ticket's orchestration has finished (closed after completion): it accepts no more events.</summary>
+    Closed,
+
+    /// <summary>The ticket's orchestration failed or was terminated: an operator must repair it; nothing was sent.</summary>
+    Unavailable,
+}
+
+public sealed record Sent(SendStatus Status, CommandResult? Result = null);
+
+/// <summary>
+/// Synchronous commands on top of one-way Durable Functions events: start the ticket with its first command as the
+/// input, or raise the command once the instance is past Pending (an event raised before the start can be dropped),
+/// then wait, bounded, until the orchestration has recorded that command's result in the ticket table.
+/// </summary>
+public sealed class TicketCommands(TicketTable tickets, CommandResults results, BusinessClock clock, IOptions<HttpOptions> options, IOptions<TicketSettings> settings)
+{
+    /// <summary>Never overwrite an instance, whatever its status: one ticket per order.</summary>
+    private static readonly IReadOnlyList<string> AnyStatus =
+        ["Pending", "Running", "ContinuedAsNew", "Completed", "Failed", "Terminated", "Suspended"];
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Wait => options.Value.CommandWait;
+
+    /// <summary>A new command envelope: a fresh attempt, the sender's clock offset.</summary>
+    public CommandSignal Signal(string commandId, Domain.TicketCommand command) => new()
+    {
+        CommandId = commandId,
+        Attempt = Guid.NewGuid().ToString("N"),
+        Command = command,
+        ClockOffset = clock.Offset,
+    };
+
+    /// <summary>Starts the ticket's orchestration with <paramref name="first"/>; if it exists already, sends the command to it.</summary>
+    public async Task<Sent> StartAsync(DurableTaskClient client, string ticketId, CommandSignal first, IReadOnlyList<RecordedEvent> priorUrges, CancellationToken ct)
+    {
+        var input = new TicketInput
+        {
+            TicketId = ticketId,
+            State = Domain.TicketState.Initial,
+            ClockOffset = clock.Offset,
+            PriorUrges = priorUrges,
+            First = first,
+            Settings = settings.Value,
+        };
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(TicketOrchestrator), input,
+                new StartOrchestrationOptions(ticketId) { DedupeStatuses = AnyStatus }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Refused because the ticket exists (another delivery started it a moment ago)? Then it gets the command.
+            if (await client.GetInstanceAsync(ticketId, ct) is null)
+            {
+                throw;
+            }
+            return await SendAsync(client, ticketId, first, ct);
+        }
+        return await WaitAsync(client, ticketId, first, ct);
+    }
+
+    /// <summary>Raises <paramref name="signal"/> to the ticket's running orchestration and waits for its result.</summary>
+    public async Task<Sent> SendAsync(DurableTaskClient client, string ticketId, CommandSignal signal, CancellationToken ct)
+    {
+        var instance = await client.GetInstanceAsync(ticketId, ct);
+        switch (instance?.RuntimeStatus)
+        {
+            case null:
+                return new Sent(SendStatus.NoTicket);
+            case OrchestrationRuntimeStatus.Completed:
+                return new Sent(SendStatus.Closed);
+            case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
+                return new Sent(SendStatus.Unavailable);
+            case OrchestrationRuntimeStatus.Pending:
+                using (var started = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    started.CancelAfter(Wait);
+                    try
+                    {
+                        await client.WaitForInstanceStartAsync(ticketId, started.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        return new Sent(SendStatus.Pending); // not started within the wait: nothing raised, the caller may retry
+                    }
+                }
+                break;
+        }
+        await client.RaiseEventAsync(ticketId, TicketOrchestrator.SignalEvent, signal, ct);
+        return await WaitAsync(client, ticketId, signal, ct);
+    }
+
+    /// <summary>
+    /// Waits until the ticket table holds the command's result: applied (by any attempt: the first result stands) or
+    /// refused for this attempt. Woken at once when this process recorded it; otherwise polls, growing to 1 s.
+    /// </summary>
+    public async Task<Sent> WaitAsync(DurableTaskClient client, string ticketId, CommandSignal signal, CancellationToken ct)
+    {
+        using var watch = results.Watch(ticketId, signal.CommandId);
+        var started = Stopwatch.GetTimestamp();
+        var poll = FirstPoll;
+        for (var round = 1; ; round++)
+        {
+            var remaining = Wait - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return new Sent(SendStatus.Pending);
+            }
+            await watch.WaitAsync(poll < remaining ? poll : remaining, ct);
+            if (await tickets.ReadResultAsync(ticketId, signal.CommandId, ct) is { } result && (result.Applied || result.Attempt == signal.Attempt))
+            {
+                return new Sent(SendStatus.Done, result);
+            }
+            if (round % 4 == 0 && await client.GetInstanceAsync(ticketId, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
+            {
+                return new Sent(SendStatus.Closed); // it closed before our event reached it
+            }
+            poll = poll * 2 < LongestPoll ? poll * 2 : LongestPoll;
+        }
+    }
+}
+
+/// <summary>
+/// In-process wake-ups: the HTTP request waiting for a command's result is woken the moment this process's
+/// <c>RecordTicket</c> activity has written it, instead of at its next poll.
+/// </summary>
+public sealed class CommandResults
+{
+    private readonly ConcurrentDictionary<(string Ticket, string Command), Watcher> _watchers = new();
+
+    public Watcher Watch(string ticketId, string commandId)
+    {
+        var watcher = new Watcher(this, (ticketId, commandId));
+        _watchers[watcher.Key] = watcher;
+        return watcher;
+    }
+
+    public void Published(string ticketId, IEnumerable<CommandResult> recorded)
+    {
+        foreach (var result in recorded)
+        {
+            if (_watchers.TryGetValue((ticketId, result.CommandId), out var watcher))
+            {
+                watcher.Signal();
+            }
+        }
+    }
+
+    public sealed class Watcher : IDisposable
+    {
+        private readonly CommandResults _owner;
+        private readonly SemaphoreSlim _signal = new(0);
+
+        internal Watcher(CommandResults owner, (string, string) key)
+        {
+            _owner = owner;
+            Key = key;
+        }
+
+        internal (string Ticket, string Command) Key { get; }
+
+        internal void Signal() => _signal.Release();
+
+        /// <summary>Until signalled or <paramref name="timeout"/> has passed.</summary>
+        public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+        public void Dispose()
+        {
+            _owner._watchers.TryRemove(new KeyValuePair<(string, string), Watcher>(Key, this));
+            _signal.Dispose();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UrgeShipment.Domain;
+
+namespace UrgeShipment.Functions.Tickets;
+
+/// <summary>
+/// What a ticket's orchestration starts from, and what it hands to its next generation (<c>ContinueAsNew</c>) or returns
+/// when it finishes: the ticket's state and everything the orchestration must not forget.
+/// </summary>
+public sealed record TicketInput
+{
+    public required string TicketId { get; init; }
+
+    [JsonConverter(typeof(DomainJsonConverter<TicketState>))]
+    public required TicketState State { get; init; }
+
+    /// <summary>How many domain events the ticket has (its history version).</summary>
+    public long Version { get; init; }
+
+    /// <summary>Business time = orchestration time + this (the dev clock; zero outside demos and tests).</summary>
+    public TimeSpan ClockOffset { get; init; }
+
+    /// <summary>Ids of the commands already applied (webhook events, replies, operator commands): a redelivery is a no-op.</summary>
+    public IReadOnlyList<string> AppliedCommands { get; init; } = [];
+
+    /// <summary>Urges recorded before the ticket opened (each opened none): the first events of its history.</summary>
+    public IReadOnlyList<RecordedEvent> PriorUrges { get; init; } = [];
+
+    /// <summary>The command that starts the ticket (the opening urge); null for a next generation.</summary>
+    public CommandSignal? First { get; init; }
+
+    /// <summary>Events and command results not yet written to the ticket table (its writes kept failing); written first.</summary>
+    public IReadOnlyList<RecordedEvent> UnrecordedEvents { get; init; } = [];
+
+    public IReadOnlyList<CommandResult> UnrecordedResults { get; init; } = [];
+
+    public TicketSettings Settings { get; init; } = TicketSettings.Default;
+
+    /// <summary>How many times the orchestration continued as new.</summary>
+    public int Generation { get; init; }
+}
+
+/// <summary>How a ticket's orchestration runs its effects; fixed at start (and carried to later generations).</summary>
+public sealed record TicketSettings
+{
+    public static TicketSettings Default { get; } = new();
+
+    /// <summary>Attempts of an effect (settlement, notice, complaint filing) before it becomes a failed work item.</summary>
+    public int ActivityMaxAttempts { get; init; } = 6;
+
+    public TimeSpan ActivityFirstRetry { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ActivityMaxRetry { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts of writing the ticket table before the orchestration carries the writes to its next turn.</summary>
+    public int RecordMaxAttempts { get; init; } = 8;
+
+    /// <summary>Turns (commands, timers, effects) in one generation before it continues as new, so history stays short.</summary>
+    public int TurnsPerGeneration { get; init; } = 40;
+}
+
+/// <summary>Everything sent to a ticket's orchestration: one external event name, one closed hierarchy.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "signal")]
+[JsonDerivedType(typeof(CommandSignal), "command")]
+[JsonDerivedType(typeof(ClockSignal), "clock")]
+[JsonDerivedType(typeof(WakeSignal), "wake")]
+public abstract record TicketSignal
+{
+    /// <summary>The sender's dev-clock offset; the orchestration takes the largest it has seen (the clock only moves forward).</summary>
+    public TimeSpan ClockOffset { get; init; }
+}
+
+/// <summary>
+/// A command for the ticket. <see cref="CommandId"/> dedupes it (webhook <c>X-Event-Id</c>, <c>Idempotency-Key</c>, or generated);
+/// <see cref="Attempt"/> names the HTTP request waiting for its result. The command's <c>Now</c> is replaced by the
+/// orchestration's business time when it is applied.
+/// </summary>
+public sealed record CommandSignal : TicketSignal
+{
+    public required string CommandId { get; init; }
+
+    public required string Attempt { get; init; }
+
+    [JsonConverter(typeof(DomainJsonConverter<TicketCommand>))]
+    public required TicketCommand Command { get; init; }
+}
+
+/// <summary>The dev clock moved: re-arm the timer at <c>due − offset</c>.</summary>
+public sealed record ClockSignal : TicketSignal;
+
+/// <summary>The deadline watchdog found the ticket overdue in the listing: look at the clock again.</summary>
+public sealed record WakeSignal : TicketSignal;
+
+/// <summary>A domain event as recorded in the ticket's history: its version (1-based), when, and by which command.</summary>
+public sealed record RecordedEvent(
+    long Version,
+    DateTimeOffset RecordedAt,
+    string CommandId,
+    [property: JsonConverter(typeof(DomainJsonConverter<TicketEvent>))] TicketEvent Event);
+
+/// <summary>
+/// What a command led to. <see cref="Applied"/>: accepted and recorded (possibly as an ignored fact); otherwise refused with
+/// <see cref="RejectionCode"/> and nothing changed. <see cref="Outcome"/>/<see cref="Reason"/> are the webhook answer.
+/// </summary>
+public sealed record CommandResult(
+    string CommandId,
+    string Attempt,
+    bool Applied,
+    string? RejectionCode,
+    string? RejectionDetail,
+    long Version,
+    string? Outcome,
+    string? Reason);
+
+/// <summary>What the orchestration writes to the ticket table after a transition (activity <c>RecordTicket</c>).</summary>
+public sealed record TicketRecord(
+    string TicketId,
+    long Version,
+    [property: JsonConverter(typeof(DomainJsonConverter<TicketState>))] TicketState State,
+    IReadOnlyList<RecordedEvent> Events,
+    IReadOnlyList<CommandResult> Results);
+
+/// <summary>The orchestration's custom status: what a Durable Functions monitor shows, small (the backend caps it at 16 KB).</summary>
+public sealed record TicketStatusView(
+    string State,
+    long Version,
+    string? Deadline,
+    DateTimeOffset? LapsesAt,
+    bool Paused,
+    bool NeedsReview,
+    int PendingWork,
+    IReadOnlyList<string> RecentCommands);
+
+/// <summary>
+/// Domain types on the wire, whatever serializer the host uses (the Functions worker's or ours): the domain carries no
+/// serialization attributes, so its closed hierarchies are written with <see cref="TicketJson.Storage"/>.
+/// </summary>
+public sealed class DomainJsonConverter<T> : JsonConverter<T>
+{
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<T>(ref reader, TicketJson.Storage);
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, TicketJson.Storage);
+}
