@@ -71,10 +71,7 @@ public static class DurableTaskHosting
             ThrowExceptionOnInvalidDedupeStatus = true,
             LoggerFactory = loggers,
         };
-        if (hostJson.Count(Storage + "controlQueueBufferThreshold") is { } threshold)
-        {
-            settings.ControlQueueBufferThreshold = threshold;
-        }
+        settings.ControlQueueBufferThreshold = hostJson.Count(Storage + "controlQueueBufferThreshold") ?? 256; // Durable Functions' default, not DTF's 64
         return settings;
     }
 }

@@ -22,8 +22,10 @@ public static class FunctionEndpoints
         {
             var route = prefix.Length == 0 ? function.Route : prefix + "/" + function.Route;
             var binders = function.Method.GetParameters().Select(p => Binder(function, p)).ToArray();
-            app.MapMethods("/" + route, function.Methods, context => InvokeAsync(function.Method, binders, context))
-                .WithName(function.Name)
+            var endpoint = function.Methods.Count == 0
+                ? app.Map("/" + route, context => InvokeAsync(function.Method, binders, context))
+                : app.MapMethods("/" + route, function.Methods, context => InvokeAsync(function.Method, binders, context));
+            endpoint.WithName(function.Name)
                 .WithDisplayName(function.Name);
         }
         return app;

@@ -40,7 +40,7 @@ public sealed class Program
         foreach (var timer in FunctionCatalog.Timers)
         {
             // As the Functions host: the app setting AzureWebJobs.<Function>.Disabled switches a function off.
-            if (!builder.Configuration.GetValue<bool>($"AzureWebJobs.{timer.Name}.Disabled") && !builder.Configuration.GetValue<bool>($"AzureWebJobs:{timer.Name}:Disabled"))
+            if (!IsSet(builder.Configuration[$"AzureWebJobs.{timer.Name}.Disabled"]) && !IsSet(builder.Configuration[$"AzureWebJobs:{timer.Name}:Disabled"]))
             {
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerService>(sp, timer));
             }
@@ -56,4 +56,8 @@ public sealed class Program
         app.MapFunctions(hostJson);
         await app.RunAsync();
     }
+
+    /// <summary>An app setting switched on, as the Functions host reads one: "true" or "1".</summary>
+    private static bool IsSet(string? value) =>
+        string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1";
 }

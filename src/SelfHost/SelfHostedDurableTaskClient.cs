@@ -78,7 +78,10 @@ public sealed class SelfHostedDurableTaskClient(
     public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
-        var states = await client.GetOrchestrationStateAsync(instanceId, allExecutions: false);
+        // The Azure Storage backend can leave the (possibly large) input in storage when it is not asked for.
+        var states = client is DurableTask.AzureStorage.AzureStorageOrchestrationService storage
+            ? await storage.GetOrchestrationStateAsync(instanceId, allExecutions: false, fetchInput: getInputsAndOutputs)
+            : await client.GetOrchestrationStateAsync(instanceId, allExecutions: false);
         return states?.FirstOrDefault(s => s is not null) is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
     }
 
@@ -179,7 +182,8 @@ public sealed class SelfHostedDurableTaskClient(
         OrchestrationRuntimeStatus.Terminated => Core.OrchestrationStatus.Terminated,
         OrchestrationRuntimeStatus.Pending => Core.OrchestrationStatus.Pending,
         OrchestrationRuntimeStatus.Suspended => Core.OrchestrationStatus.Suspended,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a status an instance can be started or queried in"),
+        OrchestrationRuntimeStatus.Canceled => Core.OrchestrationStatus.Canceled,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not an orchestration status"),
     };
 
     internal static OrchestrationRuntimeStatus ToClient(Core.OrchestrationStatus status) => status switch
@@ -191,6 +195,7 @@ public sealed class SelfHostedDurableTaskClient(
         Core.OrchestrationStatus.Terminated => OrchestrationRuntimeStatus.Terminated,
         Core.OrchestrationStatus.Pending => OrchestrationRuntimeStatus.Pending,
         Core.OrchestrationStatus.Suspended => OrchestrationRuntimeStatus.Suspended,
+        Core.OrchestrationStatus.Canceled => OrchestrationRuntimeStatus.Canceled,
         _ => throw new UnreachableException($"Unknown orchestration status {status}."),
     };
 #pragma warning restore CS0618

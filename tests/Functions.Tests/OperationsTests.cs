@@ -17,7 +17,11 @@ public sealed class OperationsTests(AzuriteServer azurite)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
         await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Now, host.Now.AddDays(-3)));
         var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("storage_requests", metrics, StringComparison.Ordinal);
+        // Every storage request is counted: the Durable Task Framework's (queues, blobs, its tables) and ours.
+        Assert.Contains("urgeshipment_storage_requests{hub=", metrics, StringComparison.Ordinal);
+        Assert.Contains("service=\"queue\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("service=\"blob\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("service=\"table\"", metrics, StringComparison.Ordinal);
         var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openApi["paths"]!["/api/webhooks/{marketplace}"]);
         Assert.NotNull(openApi["paths"]!["/api/tickets/{ticketId}/reply"]);

@@ -25,7 +25,7 @@ public sealed class HostCollection : ICollectionFixture<AzuriteServer>
 /// with its own task hub so tests never share state, and the dev clock on: business time is real time plus the offset
 /// that <see cref="AdvanceClockAsync"/> moves, and every lapse travels the real path (the ticket's durable timer).
 /// </summary>
-public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Program>
+public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Program>, IApp
 {
     public const string AdminKey = "test-admin-key";
     public const string SellerKey = "test-seller-key";
@@ -101,109 +101,6 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
 
     public static string Sha(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public HttpClient As(string? apiKey)
-    {
-        var client = CreateClient();
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-        return client;
-    }
-
-    /// <summary>Sends a correctly signed webhook (unless told otherwise) stamped with the fake clock.</summary>
-    public async Task<HttpResponseMessage> WebhookAsync(string marketplace, object body, string? eventId = null, string? secret = null,
-        DateTimeOffset? timestamp = null, string? signature = null)
-    {
-        var json = body as string ?? JsonSerializer.Serialize(body);
-        var ts = (timestamp ?? Now).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{marketplace}")
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Event-Id", eventId ?? Guid.NewGuid().ToString("N"));
-        request.Headers.Add("X-Timestamp", ts);
-        var key = secret ?? Secrets.GetValueOrDefault(marketplace) ?? "none";
-        request.Headers.Add("X-Signature", signature ?? Security.WebhookSignature.Sign(key, ts, Encoding.UTF8.GetBytes(json)));
-        using var client = CreateClient();
-        return await client.SendAsync(request);
-    }
-
-    /// <summary>Posts and reads the JSON answer of a webhook that must succeed.</summary>
-    public async Task<JsonObject> WebhookOkAsync(string marketplace, object body, string? eventId = null, DateTimeOffset? timestamp = null)
-    {
-        using var response = await WebhookAsync(marketplace, body, eventId, timestamp: timestamp);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!.AsObject();
-    }
-
-    public async Task<JsonObject?> TicketAsync(string ticketId, string apiKey = AdminKey)
-    {
-        using var client = As(apiKey);
-        using var response = await client.GetAsync($"/api/tickets/{ticketId}");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET ticket answered {(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!.AsObject();
-    }
-
-    public async Task<(int Status, JsonObject Body)> ReplyAsync(string ticketId, object body, string apiKey = SellerKey, string? idempotencyKey = null)
-    {
-        using var client = As(apiKey);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{ticketId}/reply") { Content = JsonContent.Create(body) };
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, JsonNode.Parse(text)!.AsObject());
-    }
-
-    /// <summary>
-    /// Moves business time forward through <c>POST /api/dev/clock</c> (every running ticket re-arms its timer), in steps of at
-    /// most the 30 days one call allows.
-    /// </summary>
-    public async Task AdvanceClockAsync(TimeSpan by)
-    {
-        using var client = As(AdminKey);
-        for (var left = by; left > TimeSpan.Zero; left -= TimeSpan.FromDays(30))
-        {
-            var step = left < TimeSpan.FromDays(30) ? left : TimeSpan.FromDays(30);
-            using var response = await client.PostAsJsonAsync("/api/dev/clock", new { advanceBy = System.Xml.XmlConvert.ToString(step) });
-            Assert.True(response.IsSuccessStatusCode, $"dev clock answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-    }
-
-    /// <summary>
-    /// Moves business time forward, then waits (real time, bounded) until <paramref name="done"/> holds for the ticket:
-    /// the lapse travels the real path (the ticket's durable timer, re-armed at due − offset).
-    /// </summary>
-    public async Task<JsonObject> AdvanceUntilAsync(string ticketId, TimeSpan by, Func<JsonObject, bool> done, TimeSpan? timeout = null)
-    {
-        if (by > TimeSpan.Zero)
-        {
-            await AdvanceClockAsync(by);
-        }
-        var waited = System.Diagnostics.Stopwatch.StartNew(); // real time: only the bound of this wait
-        JsonObject? ticket = null;
-        while (waited.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)))
-        {
-            ticket = await TicketAsync(ticketId);
-            if (ticket is not null && done(ticket))
-            {
-                return ticket;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail($"Condition not reached for {ticketId}; last view: {ticket?.ToJsonString()}");
-        return ticket!;
-    }
-
     /// <summary>Waits (bounded) until the ticket's orchestration has finished (closed after completion).</summary>
     public async Task FinishedAsync(string ticketId)
     {
@@ -216,10 +113,4 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
         }
     }
 
-    /// <summary>The ticket once no activity is pending (notices delivered, compensations settled): its version is then stable.</summary>
-    public Task<JsonObject> SettledAsync(string ticketId) =>
-        WaitUntilAsync(ticketId, t => t["work"]!.AsArray().All(w => (string?)w!["status"] != "pending"));
-
-    public async Task<JsonObject> WaitUntilAsync(string ticketId, Func<JsonObject, bool> done, TimeSpan? timeout = null) =>
-        await AdvanceUntilAsync(ticketId, TimeSpan.Zero, done, timeout);
 }

@@ -101,6 +101,20 @@ public sealed class WebhookContractTests(AzuriteServer azurite) : HostTests(azur
     }
 
     [Fact]
+    public async Task Redelivery_WithSameEventIdButAnotherBody_ReturnsTheFirstResult_AndOpensNoSecondTicket()
+    {
+        var first = Payloads.NewOrderId();
+        var other = Payloads.NewOrderId();
+        var eventId = "evt-" + first;
+        var opened = await Host.WebhookOkAsync("taobao", Payloads.Urge(first, Now, Now.AddDays(-3)), eventId: eventId);
+        var again = await Host.WebhookOkAsync("taobao", Payloads.Urge(other, Now, Now.AddDays(-3), "10.00"), eventId: eventId);
+        Assert.Equal(opened.ToJsonString(), again.ToJsonString());
+        await AssertNoTicketAsync("taobao", other);
+        var ticket = (await Host.TicketAsync((string)opened["ticketId"]!))!;
+        Assert.Equal("199.00", (string?)ticket["order"]!["paidAmount"]);
+    }
+
+    [Fact]
     public async Task EventAboutUnknownOrder_IsIgnoredNoTicketAndStoresNothing()
     {
         var orderId = Payloads.NewOrderId();

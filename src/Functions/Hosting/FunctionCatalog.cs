@@ -3,7 +3,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace UrgeShipment.Functions.Hosting;
 
-/// <summary>An HTTP-trigger function: its name, methods and route (as written, before host.json's route prefix).</summary>
+/// <summary>
+/// An HTTP-trigger function: its name, methods (empty: every method, as the Functions host serves a trigger that names
+/// none) and route (as written, before host.json's route prefix).
+/// </summary>
 public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, MethodInfo Method);
 
 /// <summary>A timer-trigger function and its NCRONTAB schedule (six fields, seconds first).</summary>
@@ -29,7 +32,7 @@ public static class FunctionCatalog
     [
         .. Functions.Select(m => (Method: m, Trigger: Trigger<HttpTriggerAttribute>(m)))
             .Where(f => f.Trigger is not null)
-            .Select(f => new HttpFunction(NameOf(f.Method), [.. (f.Trigger!.Methods ?? ["get", "post"]).Select(x => x.ToUpperInvariant())],
+            .Select(f => new HttpFunction(NameOf(f.Method), [.. (f.Trigger!.Methods ?? []).Select(x => x.ToUpperInvariant())],
                 f.Trigger.Route ?? NameOf(f.Method), f.Method)),
     ];
 

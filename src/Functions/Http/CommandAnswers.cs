@@ -22,6 +22,7 @@ public static class CommandAnswers
                 new PendingCommand(ticketId, "pending", $"/api/tickets/{ticketId}"))),
             SendStatus.Closed => Task.FromResult<IResult>(Problems.TicketClosed(ticketId)),
             SendStatus.Unavailable => Task.FromResult<IResult>(Problems.TicketUnavailable(ticketId)),
+            SendStatus.NotStarted => Task.FromResult<IResult>(Problems.TicketStarting(ticketId)),
             _ => Task.FromResult<IResult>(Problems.TicketNotFound(ticketId)),
         };
 }

@@ -70,7 +70,11 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
             return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, errors.ToDictionary());
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        var keyed = idempotencyKey.Length is > 0 and <= 200 && !idempotencyKey.Any(char.IsControl);
+        if (idempotencyKey.Length > 200 || idempotencyKey.Any(char.IsControl))
+        {
+            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", "must be at most 200 printable characters.");
+        }
+        var keyed = idempotencyKey.Length > 0;
         var commandId = "operator:" + (keyed ? idempotencyKey : Guid.NewGuid().ToString("N"));
         if (keyed && await tickets.ReadResultAsync(ticketId, commandId, cancellationToken) is { Applied: true })
         {

@@ -46,6 +46,11 @@ public static class Problems
     public static ProblemHttpResult TicketClosed(string ticketId) =>
         Of(StatusCodes.Status409Conflict, RejectionCodes.TicketCompleted, "Not allowed now.", $"Ticket {ticketId} is completed and closed.");
 
+    /// <summary>The ticket's orchestration has not started yet (nothing was sent: send it again).</summary>
+    public static ProblemHttpResult TicketStarting(string ticketId) =>
+        Of(StatusCodes.Status503ServiceUnavailable, "ticket_starting", "The ticket is still starting.",
+            $"Ticket {ticketId} has not started yet; nothing was changed. Send the request again.");
+
     /// <summary>The ticket's orchestration failed or was terminated: an operator must repair it (not the caller's fault).</summary>
     public static ProblemHttpResult TicketUnavailable(string ticketId) =>
         Of(StatusCodes.Status503ServiceUnavailable, "ticket_unavailable", "The ticket cannot take commands right now.",

@@ -148,6 +148,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
             SendStatus.Pending => TypedResults.Accepted($"/api/tickets/{ticketId}", new WebhookAnswer("accepted", ticketId)),
             SendStatus.NoTicket => TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket)),
             SendStatus.Unavailable => Problems.TicketUnavailable(ticketId),
+            SendStatus.NotStarted => Problems.TicketStarting(ticketId), // not acknowledged: the marketplace redelivers
             // Closed after completion: an urge still finds its one ticket; any other fact changes nothing now.
             _ when delivery.Command is Domain.UrgeShipment => TypedResults.Ok(new WebhookAnswer(UrgeOutcome.TicketExists.Code, ticketId)),
             _ => TypedResults.Ok(new WebhookAnswer("ignored", ticketId, IgnoredReasons.TicketCompleted)),

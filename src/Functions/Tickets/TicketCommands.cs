@@ -30,6 +30,9 @@ public enum SendStatus
 
     /// <summary>The ticket's orchestration failed or was terminated: an operator must repair it; nothing was sent.</summary>
     Unavailable,
+
+    /// <summary>The ticket's orchestration did not start within the wait (no worker?): nothing was sent; the caller retries.</summary>
+    NotStarted,
 }
 
 public sealed record Sent(SendStatus Status, CommandResult? Result = null);
@@ -85,7 +88,7 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
             }
             return await SendAsync(client, ticketId, first, ct);
         }
-        return await WaitAsync(client, ticketId, first, ct);
+        return await WaitAsync(client, ticketId, first, ct, started: true);
     }
 
     /// <summary>Raises <paramref name="signal"/> to the ticket's running orchestration and waits for its result.</summary>
@@ -110,7 +113,8 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
-                        return new Sent(SendStatus.Pending); // not started within the wait: nothing raised, the caller may retry
+                        // An event raised before the start can be dropped: raise nothing, and let the caller retry (never a 2xx).
+                        return new Sent(SendStatus.NotStarted);
                     }
                 }
                 break;
@@ -120,17 +124,42 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
     }
 
     /// <summary>
+    /// True once the running instance started with <paramref name="signal"/> or has applied it; if it started with another
+    /// command (our start message was dropped as a duplicate), raises ours (deduped by id, so raising twice is harmless).
+    /// </summary>
+    private static async Task<bool> EnsureStartedWithAsync(DurableTaskClient client, string ticketId, CommandSignal signal, CancellationToken ct)
+    {
+        var instance = await client.GetInstanceAsync(ticketId, getInputsAndOutputs: true, ct);
+        if (instance is null or { RuntimeStatus: OrchestrationRuntimeStatus.Pending })
+        {
+            return false;
+        }
+        var input = instance.ReadInputAs<TicketInput>();
+        if (input?.First?.CommandId != signal.CommandId && input?.AppliedCommands.Contains(signal.CommandId, StringComparer.Ordinal) != true)
+        {
+            await client.RaiseEventAsync(ticketId, TicketOrchestrator.SignalEvent, signal, ct);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Waits until the ticket table holds the command's result: applied (by any attempt: the first result stands) or
     /// refused for this attempt. Woken at once when this process recorded it; otherwise polls, growing to 1 s.
     /// </summary>
-    public async Task<Sent> WaitAsync(DurableTaskClient client, string ticketId, CommandSignal signal, CancellationToken ct)
+    /// <remarks>
+    /// Two starts of a new ticket at the same moment can both be accepted by the backend, which then runs the first and
+    /// drops the second's start message. So a caller that <paramref name="started"/> the instance checks, once it runs,
+    /// that its command is the one the instance started with (or has applied), and raises it otherwise.
+    /// </remarks>
+    public async Task<Sent> WaitAsync(DurableTaskClient client, string ticketId, CommandSignal signal, CancellationToken ct, bool started = false)
     {
         using var watch = results.Watch(ticketId, signal.CommandId);
-        var started = Stopwatch.GetTimestamp();
+        var since = Stopwatch.GetTimestamp();
         var poll = FirstPoll;
+        var verified = !started;
         for (var round = 1; ; round++)
         {
-            var remaining = Wait - Stopwatch.GetElapsedTime(started);
+            var remaining = Wait - Stopwatch.GetElapsedTime(since);
             if (remaining <= TimeSpan.Zero)
             {
                 return new Sent(SendStatus.Pending);
@@ -140,7 +169,11 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
             {
                 return new Sent(SendStatus.Done, result);
             }
-            if (round % 4 == 0 && await client.GetInstanceAsync(ticketId, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
+            if (!verified && round % 2 == 0)
+            {
+                verified = await EnsureStartedWithAsync(client, ticketId, signal, ct);
+            }
+            else if (round % 4 == 0 && await client.GetInstanceAsync(ticketId, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
             {
                 return new Sent(SendStatus.Closed); // it closed before our event reached it
             }
@@ -190,13 +223,11 @@ public sealed class CommandResults
 
         internal void Signal() => _signal.Release();
 
+        // The semaphore is not disposed: a result recorded just as its waiter gives up may still signal it (it has no wait handle to free).
+
         /// <summary>Until signalled or <paramref name="timeout"/> has passed.</summary>
         public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
-        public void Dispose()
-        {
-            _owner._watchers.TryRemove(new KeyValuePair<(string, string), Watcher>(Key, this));
-            _signal.Dispose();
-        }
+        public void Dispose() => _owner._watchers.TryRemove(new KeyValuePair<(string, string), Watcher>(Key, this));
     }
 }

@@ -130,6 +130,7 @@ public sealed record TicketStatusView(
     bool Paused,
     bool NeedsReview,
     int PendingWork,
+    int Generation,
     IReadOnlyList<string> RecentCommands);
 
 /// <summary>

@@ -95,18 +95,22 @@ internal sealed class TicketRun
             {
                 CancelAlarm();
                 var next = Snapshot() with { Generation = _input.Generation + 1 };
+                TicketLog.ContinuedAsNew(_log, TicketId, next.Generation, _version);
                 _context.ContinueAsNew(next, preserveUnprocessedEvents: true);
                 return next;
             }
 
             _signal ??= _context.WaitForExternalEvent<TicketSignal>(TicketOrchestrator.SignalEvent);
             ArmAlarm();
-            var waiting = new List<Task>(2 + _work.Count) { _signal };
+            // Finished effects first, then the timer, then commands: a stream of commands must not starve the effects'
+            // results (a generation can only continue as new once no effect is in flight).
+            var waiting = new List<Task>(2 + _work.Count);
+            waiting.AddRange(_work.Values);
             if (_alarm is { } armed)
             {
                 waiting.Add(armed.Fired);
             }
-            waiting.AddRange(_work.Values);
+            waiting.Add(_signal);
 
             var done = await Task.WhenAny(waiting);
             _turns++;
@@ -425,6 +429,7 @@ internal sealed class TicketRun
         _state.IsPaused,
         _state.NeedsReview,
         _state.PendingWork.Count,
+        _input.Generation,
         [.. _recent.TakeLast(5)]);
 
     private sealed record Alarm(DateTimeOffset Due, TimeSpan Offset, Task Fired, CancellationTokenSource? Cancellation);
@@ -435,8 +440,12 @@ internal sealed class TicketRun
 /// <summary>The orchestration's log lines (through the replay-safe logger: written once, not on every replay).</summary>
 internal static partial class TicketLog
 {
+
     [LoggerMessage(LogLevel.Information, "Ticket {TicketId} closed at version {Version}.")]
     public static partial void Closed(ILogger logger, string ticketId, long version);
+
+    [LoggerMessage(LogLevel.Information, "Ticket {TicketId} continues as new: generation {Generation} at version {Version}.")]
+    public static partial void ContinuedAsNew(ILogger logger, string ticketId, int generation, long version);
 
     [LoggerMessage(LogLevel.Error, "Ticket {TicketId}: the timer due at {Due} changed nothing; it waits for the next event.")]
     public static partial void Stalled(ILogger logger, string ticketId, DateTimeOffset due);
