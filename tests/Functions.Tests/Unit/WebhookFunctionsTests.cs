@@ -278,4 +278,77 @@ public sealed class WebhookFunctionsTests(AzuriteServer azurite) : IAsyncLifetim
         client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
         client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
+
+    [Fact]
+    public async Task GivenAnUrgeWithinThePromisedTime_WhenReceived_ThenAnswersNoTicket_RecordsItForLater_AndStartsNothing()
+    {
+        var orderId = Payloads.NewOrderId();
+        var ticketId = TicketIds.For(Marketplace, orderId);
+        var client = FunctionHarness.Client();
+
+        var answer = await ReceiveAsync(client, Payloads.Urge(orderId, Now, Now.AddHours(-47)), "evt-early");
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("""{"outcome":"no_ticket","reason":"within_promised_time"}""", answer.Text);
+        client.Verify(c => c.GetInstanceAsync(ticketId, It.IsAny<CancellationToken>()), Times.Once);
+        client.VerifyNoOtherCalls();
+        var prior = Assert.Single(await _harness.Tickets.ReadPriorUrgesAsync(ticketId, CancellationToken.None));
+        Assert.Equal($"webhook:{Marketplace}:evt-early", prior.CommandId);
+        Assert.IsType<UrgeRecorded>(prior.Event);
+    }
+
+    [Fact]
+    public async Task GivenAnEarlierUrgeThatOpenedNothing_WhenAnOpeningUrgeArrives_ThenTheScheduledInputCarriesItAsAPriorUrge()
+    {
+        var orderId = Payloads.NewOrderId();
+        var client = FunctionHarness.Client();
+        await ReceiveAsync(client, Payloads.Urge(orderId, Now.AddHours(-2), Now.AddHours(-49)), "evt-too-early");
+        List<TicketInput> scheduled = [];
+        OpensOnSchedule(_harness, client, scheduled, []);
+
+        var answer = await ReceiveAsync(client, Payloads.Urge(orderId, Now, Now.AddHours(-49)), "evt-late-enough");
+
+        Assert.Equal("ticket_opened", (string?)answer.Body!["outcome"]);
+        var input = Assert.Single(scheduled);
+        var prior = Assert.Single(input.PriorUrges);
+        Assert.Equal($"webhook:{Marketplace}:evt-too-early", prior.CommandId);
+        Assert.Equal($"webhook:{Marketplace}:evt-late-enough", input.First!.CommandId);
+    }
+
+    [Fact]
+    public async Task GivenAnotherDeliveryStartedTheTicketAMomentAgo_WhenTheScheduleIsRefused_ThenTheUrgeIsRaisedToThatInstance()
+    {
+        var orderId = Payloads.NewOrderId();
+        var ticketId = TicketIds.For(Marketplace, orderId);
+        var client = FunctionHarness.Client();
+        client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException($"An orchestration with instance ID '{ticketId}' already exists."));
+        FunctionHarness.Running(client, ticketId);
+        List<CommandSignal> raised = [];
+        OnRaise(client, ticketId, raised, signal => _harness.ApplyAsync(new Seeded(ticketId, 0, TicketState.Initial), signal));
+
+        var answer = await ReceiveAsync(client, Payloads.Urge(orderId, Now, Now.AddDays(-3)), "evt-race");
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("ticket_opened", (string?)answer.Body!["outcome"]);
+        var signal = Assert.Single(raised);
+        Assert.Equal($"webhook:{Marketplace}:evt-race", signal.CommandId);
+        Assert.IsType<Domain.UrgeShipment>(signal.Command);
+    }
+
+    [Fact]
+    public async Task GivenAFailedOrchestration_WhenAFactArrives_Then503TicketUnavailable_AndNothingIsRaised()
+    {
+        var orderId = Payloads.NewOrderId();
+        var ticket = await _harness.OpenTicketAsync(orderId);
+        var client = FunctionHarness.Client();
+        client.Setup(c => c.GetInstanceAsync(ticket.TicketId, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(nameof(TicketOrchestrator), ticket.TicketId) { RuntimeStatus = OrchestrationRuntimeStatus.Failed });
+
+        var answer = await ReceiveAsync(client, Payloads.Shipped(orderId, Now, false, ("SKU-1", 1)), "evt-failed");
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("ticket_unavailable", answer.Code);
+        client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 }
