@@ -180,15 +180,25 @@ internal sealed class FunctionHarness : IAsyncDisposable
         commands.AddRange(then);
         for (var i = 0; i < commands.Count; i++)
         {
-            var accepted = Assert.IsType<Decision.Accepted>(TicketDecider.Decide(state, commands[i]));
-            foreach (var change in accepted.Events)
-            {
-                state = TicketDecider.Evolve(state, change);
-                history.Add(new RecordedEvent(history.Count + 1, Now, $"seed:{i}", change));
-            }
+            (state, var events) = Play(state, history.Count, $"seed:{i}", commands[i]);
+            history.AddRange(events);
         }
         await Tickets.WriteAsync(new TicketRecord(ticketId, history.Count, state, history, []), CancellationToken.None);
         return new Seeded(ticketId, history.Count, state);
+    }
+
+    /// <summary>The decider's transition for an accepted command, numbered on from <paramref name="version"/> as the orchestration records it.</summary>
+    public static (TicketState State, IReadOnlyList<RecordedEvent> Events) Play(TicketState state, long version, string commandId, TicketCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var accepted = Assert.IsType<Decision.Accepted>(TicketDecider.Decide(state, command));
+        var events = new List<RecordedEvent>(accepted.Events.Count);
+        foreach (var change in accepted.Events)
+        {
+            state = TicketDecider.Evolve(state, change);
+            events.Add(new RecordedEvent(version + events.Count + 1, command.Now, commandId, change));
+        }
+        return (state, events);
     }
 
     /// <summary>
