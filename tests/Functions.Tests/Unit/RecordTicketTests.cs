@@ -1,5 +1,6 @@
 using UrgeShipment.Domain;
 using UrgeShipment.Functions.Activities;
+using UrgeShipment.Functions.Projections;
 using UrgeShipment.Functions.Tickets;
 using UrgeShipment.Tests.Shared;
 
@@ -104,5 +105,23 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
 
         // Bounded: the watcher's own timeout is 30 s; being woken by the record returns long before that.
         Assert.Same(woken, await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(10))));
+    }
+
+    [Fact]
+    public async Task GivenTwoTransitions_WhenRecorded_ThenTheShopsListingShowsTheTicketAtItsLatestVersionAndDeadline()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+        await recording.RecordTicket(opened, CancellationToken.None);
+        await recording.RecordTicket(replied, CancellationToken.None);
+
+        var page = await _harness.Get<TicketIndex>().QueryAsync(new TicketQuery(null, null, TicketHost.Shop, null, 50, null), CancellationToken.None);
+
+        var summary = Assert.Single(page.Items);
+        Assert.Equal(ticketId, summary.TicketId);
+        Assert.Equal("awaiting_seller_execution", summary.State);
+        Assert.Equal("ship_by", summary.ActiveDeadlineKind);
+        Assert.Equal(Now.AddDays(2), summary.DueAt);
+        Assert.Equal(replied.Version, summary.Version);
     }
 }
