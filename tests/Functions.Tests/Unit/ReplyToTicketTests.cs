@@ -229,4 +229,22 @@ public sealed class ReplyToTicketTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Single(raised);
         client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Once);
     }
+
+    [Theory]
+    [InlineData(OrchestrationRuntimeStatus.Completed, 409, "ticket_completed")]
+    [InlineData(OrchestrationRuntimeStatus.Failed, 503, "ticket_unavailable")]
+    [InlineData(OrchestrationRuntimeStatus.Terminated, 503, "ticket_unavailable")]
+    public async Task GivenAnOrchestrationThatTakesNoMoreEvents_WhenReplying_ThenAnswersItsProblem_AndNothingIsRaised(OrchestrationRuntimeStatus status, int expected, string code)
+    {
+        var ticket = await _harness.OpenTicketAsync(Payloads.NewOrderId());
+        var client = FunctionHarness.Client();
+        client.Setup(c => c.GetInstanceAsync(ticket.TicketId, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata(nameof(TicketOrchestrator), ticket.TicketId) { RuntimeStatus = status });
+
+        var answer = await ReplyAsync(client, ticket.TicketId, Delay());
+
+        Assert.Equal(expected, answer.Status);
+        Assert.Equal(code, answer.Code);
+        client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 }
