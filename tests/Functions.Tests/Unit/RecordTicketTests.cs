@@ -1,0 +1,127 @@
+using UrgeShipment.Domain;
+using UrgeShipment.Functions.Activities;
+using UrgeShipment.Functions.Projections;
+using UrgeShipment.Functions.Tickets;
+using UrgeShipment.Tests.Shared;
+
+namespace UrgeShipment.Functions.Tests.Unit;
+
+/// <summary>The <c>RecordTicket</c> activity: what it writes is what the HTTP functions read back from the ticket table.</summary>
+[Collection(HostCollection.Name)]
+public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = FunctionHarness.Now;
+
+    private FunctionHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await FunctionHarness.StartAsync(azurite);
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    /// <summary>An opening urge and a seller's delay reply, as the orchestration records them (two transitions).</summary>
+    private static (string TicketId, TicketRecord Opened, TicketRecord Replied) ATicket(string orderId)
+    {
+        var ticketId = TicketIds.For(FunctionHarness.Marketplace, orderId);
+        var (opened, openEvents) = FunctionHarness.Play(TicketState.Initial, 0, "webhook:xiaohongshu:e1",
+            new Domain.UrgeShipment(FunctionHarness.AnOrder(orderId), MarketplacePolicies.Xhs2024, Now, Now));
+        var (replied, replyEvents) = FunctionHarness.Play(opened, openEvents.Count, "reply:ops-a:k1", new ReplyWithDelay(Now.AddDays(2), "k1", Now.AddMinutes(5)));
+        var openResult = new CommandResult("webhook:xiaohongshu:e1", "attempt-1", true, null, null, openEvents.Count, "ticket_opened", null);
+        var replyResult = new CommandResult("reply:ops-a:k1", "attempt-2", true, null, null, openEvents.Count + replyEvents.Count, "applied", null);
+        return (ticketId,
+            new TicketRecord(ticketId, openEvents.Count, opened, openEvents, [openResult]),
+            new TicketRecord(ticketId, openEvents.Count + replyEvents.Count, replied, replyEvents, [replyResult]));
+    }
+
+    [Fact]
+    public async Task GivenTwoTransitions_WhenRecorded_ThenReadWithHistoryReturnsTheLatestStateAndEveryEventInOrder()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+
+        await recording.RecordTicket(opened, CancellationToken.None);
+        await recording.RecordTicket(replied, CancellationToken.None);
+
+        var (ticket, history) = (await _harness.Tickets.ReadWithHistoryAsync(ticketId, CancellationToken.None))!.Value;
+        Assert.Equal(ticketId, ticket.TicketId);
+        Assert.Equal(replied.Version, ticket.Version);
+        Assert.Equal(TicketStatus.AwaitingSellerExecution, ticket.State.Status);
+        Assert.Equal(TicketHost.Shop, ticket.State.ShopId);
+        Assert.Equal(replied.State.ActiveDeadline, ticket.State.ActiveDeadline);
+        Assert.Equal("k1", ticket.State.Reply!.ReplyId);
+        var written = opened.Events.Concat(replied.Events).ToList();
+        Assert.Equal(written.Select(e => e.Version), history.Select(e => e.Version));
+        Assert.Equal(written.Select(e => e.CommandId), history.Select(e => e.CommandId));
+        Assert.Equal(written.Select(e => e.Event.GetType()), history.Select(e => e.Event.GetType()));
+        Assert.Equal(written.Select(e => e.RecordedAt), history.Select(e => e.RecordedAt));
+    }
+
+    [Fact]
+    public async Task GivenARecordedTransition_WhenItsCommandResultIsRead_ThenItIsTheResultThatWasWritten()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+        await recording.RecordTicket(opened, CancellationToken.None);
+        await recording.RecordTicket(replied, CancellationToken.None);
+
+        Assert.Equal(opened.Results[0], await _harness.Tickets.ReadResultAsync(ticketId, "webhook:xiaohongshu:e1", CancellationToken.None));
+        Assert.Equal(replied.Results[0], await _harness.Tickets.ReadResultAsync(ticketId, "reply:ops-a:k1", CancellationToken.None));
+        Assert.Null(await _harness.Tickets.ReadResultAsync(ticketId, "reply:ops-a:never-sent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenARefusedCommand_WhenRecorded_ThenItsResultReadsBackRefusedWithItsCodeAndAttempt()
+    {
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
+        var refused = new CommandResult("reply:ops-a:late", "attempt-9", false, RejectionCodes.ReplyWindowClosed, "the reply window closed", opened.Version, null, null);
+
+        await _harness.Create<TicketRecording>().RecordTicket(opened with { Events = [], Results = [refused] }, CancellationToken.None);
+
+        Assert.Equal(refused, await _harness.Tickets.ReadResultAsync(ticketId, refused.CommandId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GivenATransitionRecordedTwice_WhenRead_ThenTheHistoryHoldsEachEventOnce()
+    {
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+
+        await recording.RecordTicket(opened, CancellationToken.None);
+        await recording.RecordTicket(opened, CancellationToken.None); // the activity retried
+
+        var (ticket, history) = (await _harness.Tickets.ReadWithHistoryAsync(ticketId, CancellationToken.None))!.Value;
+        Assert.Equal(opened.Version, ticket.Version);
+        Assert.Equal(opened.Events.Select(e => e.Version), history.Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task GivenACommandIdAwaitedInThisProcess_WhenItsResultIsRecorded_ThenTheWaiterIsWokenBeforeItsTimeout()
+    {
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
+        using var watch = _harness.Get<CommandResults>().Watch(ticketId, "webhook:xiaohongshu:e1");
+        var woken = watch.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.False(woken.IsCompleted);
+
+        await _harness.Create<TicketRecording>().RecordTicket(opened, CancellationToken.None);
+
+        // Bounded: the watcher's own timeout is 30 s; being woken by the record returns long before that.
+        Assert.Same(woken, await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(10))));
+    }
+
+    [Fact]
+    public async Task GivenTwoTransitions_WhenRecorded_ThenTheShopsListingShowsTheTicketAtItsLatestVersionAndDeadline()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+        await recording.RecordTicket(opened, CancellationToken.None);
+        await recording.RecordTicket(replied, CancellationToken.None);
+
+        var page = await _harness.Get<TicketIndex>().QueryAsync(new TicketQuery(null, null, TicketHost.Shop, null, 50, null), CancellationToken.None);
+
+        var summary = Assert.Single(page.Items);
+        Assert.Equal(ticketId, summary.TicketId);
+        Assert.Equal("awaiting_seller_execution", summary.State);
+        Assert.Equal("ship_by", summary.ActiveDeadlineKind);
+        Assert.Equal(Now.AddDays(2), summary.DueAt);
+        Assert.Equal(replied.Version, summary.Version);
+    }
+}
