@@ -80,7 +80,7 @@ public sealed class DurableTaskHub(AzuriteServer azurite) : IAsyncLifetime
 }
 
 /// <summary>What a test orchestration is started with.</summary>
-public sealed record Order(string Name, int Quantity, bool WaitForGo);
+public sealed record Order(string Name, int Quantity, bool WaitForGo, string? FailWith = null);
 
 /// <summary>The payload of the external event <see cref="WaitingOrchestrator.GoEvent"/>.</summary>
 public sealed record Go(string Note, decimal Amount, DateTimeOffset At);
@@ -92,8 +92,8 @@ public sealed record Stage(string Step, string Name);
 public sealed record Outcome(Order Order, Go? Go, string Echoed);
 
 /// <summary>
-/// Shows the custom status <c>waiting</c>, waits for the event "go" when its input asks to, calls <see cref="EchoActivity"/>
-/// with its input's name, and returns all three.
+/// Shows the custom status <c>waiting</c>, waits for the event "go" when its input asks to, fails if its input says so,
+/// calls <see cref="EchoActivity"/> with its input's name, and returns all three.
 /// </summary>
 public sealed class WaitingOrchestrator : TaskOrchestrator<Order, Outcome>
 {
@@ -109,6 +109,10 @@ public sealed class WaitingOrchestrator : TaskOrchestrator<Order, Outcome>
         {
             context.SetCustomStatus(new Stage("waiting", input.Name));
             go = await context.WaitForExternalEvent<Go>(GoEvent);
+        }
+        if (input.FailWith is { } message)
+        {
+            throw new InvalidOperationException(message);
         }
         var echoed = await context.CallActivityAsync<string>(EchoActivity.Name, input.Name);
         context.SetCustomStatus(new Stage("done", input.Name));

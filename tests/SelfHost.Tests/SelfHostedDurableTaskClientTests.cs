@@ -51,6 +51,20 @@ public sealed class SelfHostedDurableTaskClientTests(DurableTaskHub hub) : IClas
     }
 
     [Fact]
+    public async Task ScheduleNewOrchestrationInstanceAsync_GivenTags_ThenTheInstanceCarriesThem()
+    {
+        using var cts = Bound();
+        var id = NewId();
+        var options = new StartOrchestrationOptions(id) { Tags = new Dictionary<string, string> { ["shop"] = "shop-a", ["kind"] = "test" } };
+
+        await Client.ScheduleNewOrchestrationInstanceAsync(WaitingOrchestrator.Name, new Order("tagged", 1, false), options, cts.Token);
+        var done = await Client.WaitForInstanceCompletionAsync(id, cts.Token);
+
+        Assert.Equal("shop-a", done.Tags["shop"]);
+        Assert.Equal("test", done.Tags["kind"]);
+    }
+
+    [Fact]
     public async Task ScheduleNewOrchestrationInstanceAsync_GivenARunningInstance_WhenItsIdIsStartedAgainWithDedupeStatuses_ThenOrchestrationAlreadyExistsAndTheFirstIsKept()
     {
         using var cts = Bound();
@@ -155,6 +169,19 @@ public sealed class SelfHostedDurableTaskClientTests(DurableTaskHub hub) : IClas
     }
 
     [Fact]
+    public async Task WaitForInstanceCompletionAsync_GivenACancelledToken_ThenItStopsWaiting()
+    {
+        using var cts = Bound();
+        var id = await StartWaitingAsync("cancel", cts.Token);
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.WaitForInstanceCompletionAsync(id, shortWait.Token));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstancesAsync(id, cts.Token))!.RuntimeStatus);
+        await Client.TerminateInstanceAsync(id, cts.Token);
+    }
+
+    [Fact]
     public async Task SuspendAndResumeInstanceAsync_GivenARunningInstance_ThenItIsSuspended_ThenRunningAgain_AndStillCompletes()
     {
         using var cts = Bound();
@@ -212,6 +239,20 @@ public sealed class SelfHostedDurableTaskClientTests(DurableTaskHub hub) : IClas
     }
 
     [Fact]
+    public async Task WaitForInstanceCompletionAsync_GivenAnOrchestrationThatFails_ThenItReturnsOnceFailed_WithTheErrorInItsOutput()
+    {
+        using var cts = Bound();
+        var id = NewId();
+        await Client.ScheduleNewOrchestrationInstanceAsync(WaitingOrchestrator.Name, new Order("fail", 1, false, FailWith: "boom-" + id), new StartOrchestrationOptions(id), cts.Token);
+
+        var failed = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        Assert.True(failed.IsCompleted);
+        Assert.Contains("boom-" + id, failed.SerializedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetAllInstancesAsync_GivenAStatusFilter_ThenOnlyInstancesInThoseStatusesAreListed()
     {
         using var cts = Bound();
@@ -233,6 +274,7 @@ public sealed class SelfHostedDurableTaskClientTests(DurableTaskHub hub) : IClas
         var onlyRunning = await ListAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, Statuses = [OrchestrationRuntimeStatus.Running] }, cts.Token);
         var any = await ListAsync(new OrchestrationQuery { InstanceIdPrefix = prefix }, cts.Token);
         var withInputs = await ListAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true }, cts.Token);
+        var createdLater = await ListAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, CreatedFrom = DateTimeOffset.UtcNow.AddDays(1) }, cts.Token);
 
         Assert.Equal(completed.Order(StringComparer.Ordinal), onlyCompleted.Select(m => m.InstanceId).Order(StringComparer.Ordinal));
         Assert.All(onlyCompleted, m => Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus));
@@ -240,6 +282,7 @@ public sealed class SelfHostedDurableTaskClientTests(DurableTaskHub hub) : IClas
         Assert.Equal([.. completed, running], any.Select(m => m.InstanceId).Order(StringComparer.Ordinal));
         Assert.All(any, m => Assert.Null(m.SerializedInput));
         Assert.All(withInputs, m => Assert.Equal(m.InstanceId, m.ReadInputAs<Order>()!.Name));
+        Assert.Empty(createdLater);
         Assert.Equal("echo:" + completed[0], withInputs.Single(m => m.InstanceId == completed[0]).ReadOutputAs<Outcome>()!.Echoed);
         await Client.TerminateInstanceAsync(running, cts.Token);
     }
