@@ -69,6 +69,7 @@ internal sealed class TicketRun
 
     public async Task<TicketInput> RunAsync()
     {
+        _context.SetCustomStatus(StatusView()); // a new generation starts with no custom status: show the state it carries
         await RecordAsync(); // what an earlier generation could not write
         if (_input.PriorUrges.Count > 0 && _version == 0)
         {
