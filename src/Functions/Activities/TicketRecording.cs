@@ -25,7 +25,10 @@ public sealed class TicketRecording(TicketTable tickets, TicketIndex index, Shop
         await tickets.WriteAsync(record, cancellationToken);
         if (record.State.HasTicket)
         {
-            await index.ProjectAsync(record.TicketId, record.Version, record.State, cancellationToken);
+            if (record.UpdateListing)
+            {
+                await index.ProjectAsync(record.TicketId, record.Version, record.State, cancellationToken);
+            }
             await ledger.ProjectAsync(record.TicketId, record.State, cancellationToken);
         }
         foreach (var lapse in record.Events.Select(e => e.Event).OfType<DeadlineLapsed>())

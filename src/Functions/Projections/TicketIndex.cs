@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -66,7 +65,17 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
 public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
 {
     private readonly TableClient _table = tables.GetTableClient(names.TicketIndexTable);
-    private readonly ConcurrentDictionary<string, (long Version, string Fingerprint)> _written = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What the listing row shows of a ticket (pure): the orchestration compares it with the last one it wrote, so the row
+    /// is written only when something listed changed (e.g. not when a notice was delivered), whichever worker writes it.
+    /// </summary>
+    public static string Fingerprint(string ticketId, TicketState state)
+    {
+        var violation = ShopStanding.Violation(ticketId, state);
+        return string.Join('|', state.Status, state.Outcome, state.ActiveDeadline?.Kind, state.ActiveDeadline?.DueAt.UtcTicks, state.ActiveDeadline?.LapsesAt.UtcTicks,
+            state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
+    }
 
     public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken)
     {
@@ -75,12 +84,6 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             return;
         }
         var violation = ShopStanding.Violation(instanceId, state);
-        var fingerprint = string.Join('|', state.Status, state.Outcome, state.ActiveDeadline?.Kind, state.ActiveDeadline?.DueAt.UtcTicks, state.ActiveDeadline?.LapsesAt.UtcTicks,
-            state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
-        if (_written.TryGetValue(instanceId, out var seen) && (seen.Version >= version || seen.Fingerprint == fingerprint))
-        {
-            return; // older than what this process wrote, or nothing listed changed (e.g. a notice was delivered)
-        }
         var entity = new TableEntity(Keys.Escape(state.Order.ShopId), instanceId)
         {
             ["Marketplace"] = state.Policy.Marketplace,
@@ -99,11 +102,6 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             ["Version"] = version,
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        if (_written.Count > 50_000)
-        {
-            _written.Clear();
-        }
-        _written[instanceId] = (version, fingerprint);
     }
 
     public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken ct)
@@ -160,7 +158,6 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
         {
             // already gone: what we wanted
         }
-        _written.TryRemove(ticketId, out _);
     }
 
     private static TicketSummary ToSummary(TableEntity e) => new(

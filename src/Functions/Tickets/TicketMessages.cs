@@ -35,6 +35,9 @@ public sealed record TicketInput
 
     public IReadOnlyList<CommandResult> UnrecordedResults { get; init; } = [];
 
+    /// <summary>What the listing row last written shows (<see cref="Projections.TicketIndex.Fingerprint"/>); null: never written.</summary>
+    public string? Listed { get; init; }
+
     public TicketSettings Settings { get; init; } = TicketSettings.Default;
 
     /// <summary>How many times the orchestration continued as new.</summary>
@@ -113,13 +116,17 @@ public sealed record CommandResult(
     string? Outcome,
     string? Reason);
 
-/// <summary>What the orchestration writes to the ticket table after a transition (activity <c>RecordTicket</c>).</summary>
+/// <summary>
+/// What the orchestration writes after a transition (activity <c>RecordTicket</c>): the ticket table always, the listing row
+/// when <see cref="UpdateListing"/> (something listed changed).
+/// </summary>
 public sealed record TicketRecord(
     string TicketId,
     long Version,
     [property: JsonConverter(typeof(DomainJsonConverter<TicketState>))] TicketState State,
     IReadOnlyList<RecordedEvent> Events,
-    IReadOnlyList<CommandResult> Results);
+    IReadOnlyList<CommandResult> Results,
+    bool UpdateListing = true);
 
 /// <summary>The orchestration's custom status: what a Durable Functions monitor shows, small (the backend caps it at 16 KB).</summary>
 public sealed record TicketStatusView(

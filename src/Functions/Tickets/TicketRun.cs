@@ -41,6 +41,7 @@ internal sealed class TicketRun
     private Alarm? _alarm;
     private DateTimeOffset? _recordRetryAt;
     private DateTimeOffset? _stalledAt;
+    private string? _listed;
     private int _turns;
 
     public TicketRun(TaskOrchestrationContext context, TicketInput input)
@@ -55,6 +56,7 @@ internal sealed class TicketRun
         _appliedSet = new HashSet<string>(_applied, StringComparer.Ordinal);
         _unrecordedEvents = [.. input.UnrecordedEvents];
         _unrecordedResults = [.. input.UnrecordedResults];
+        _listed = input.Listed;
         var settings = input.Settings;
         _effectOptions = TaskOptions.FromRetryPolicy(new RetryPolicy(
             settings.ActivityMaxAttempts, settings.ActivityFirstRetry, backoffCoefficient: 2, maxRetryInterval: settings.ActivityMaxRetry));
@@ -278,10 +280,12 @@ internal sealed class TicketRun
         {
             return;
         }
-        var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults]);
+        var listing = Projections.TicketIndex.Fingerprint(TicketId, _state);
+        var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults], UpdateListing: listing != _listed);
         try
         {
             await _context.CallActivityAsync(TicketActivities.RecordTicket, record, _recordOptions);
+            _listed = listing;
             _unrecordedEvents.Clear();
             _unrecordedResults.Clear();
             _recordRetryAt = null;
@@ -420,6 +424,7 @@ internal sealed class TicketRun
         First = null,
         UnrecordedEvents = [.. _unrecordedEvents],
         UnrecordedResults = [.. _unrecordedResults],
+        Listed = _listed,
     };
 
     private TicketStatusView StatusView() => new(
