@@ -64,7 +64,6 @@ public sealed partial class DevClock(TableServiceClient tables, StorageNames nam
     /// <summary>Moves the stored offset forward by <paramref name="by"/> (optimistic concurrency: two hosts never lose a move).</summary>
     public async Task<TimeSpan> AdvanceAsync(TimeSpan by, CancellationToken ct)
     {
-        await _table.CreateIfNotExistsAsync(ct);
         while (true)
         {
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct);
@@ -93,7 +92,6 @@ public sealed partial class DevClock(TableServiceClient tables, StorageNames nam
 
     public async Task RefreshAsync(CancellationToken ct)
     {
-        await _table.CreateIfNotExistsAsync(ct);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct);
         if (row.HasValue)
         {
@@ -103,6 +101,7 @@ public sealed partial class DevClock(TableServiceClient tables, StorageNames nam
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await _table.CreateIfNotExistsAsync(cancellationToken);
         await RefreshAsync(cancellationToken); // before the host serves a request
         await base.StartAsync(cancellationToken);
     }
