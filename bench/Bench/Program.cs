@@ -2,11 +2,20 @@ using UrgeShipment.Bench;
 
 // Benchmarks a running UrgeShipment host through its HTTP contract and GET /metrics. See bench/README.md.
 var options = Options.Parse(args);
-if (options.Mode != "run")
+switch (options.Mode)
 {
-    throw new ArgumentException($"Unknown --mode {options.Mode}.");
+    case "settings-report":
+        return await SettingsReport.RenderAsync(options);
+    case "settings-pick":
+        return SettingsReport.Pick(options);
+    case "run" or "settings":
+        break;
+    default:
+        throw new ArgumentException($"Unknown --mode {options.Mode}.");
 }
 
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(options.TimeoutMinutes));
 using var host = new HostClient(options);
-return await BenchRun.RunAsync(options, host, Console.Error, cancel.Token);
+return options.Mode == "settings"
+    ? await SettingsRun.RunAsync(options, host, Console.Error, cancel.Token)
+    : await BenchRun.RunAsync(options, host, Console.Error, cancel.Token);
