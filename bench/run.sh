@@ -20,6 +20,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-bench.XXXXXX")
 azurite_pid=""
 host_pid=""
+bench_pid=""
 # Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
 stop_pid() {
   local pid=$1
@@ -30,11 +31,13 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_pid "$bench_pid"
   stop_pid "$host_pid"
   stop_pid "$azurite_pid"
   if [ "${BENCH_KEEP_LOGS:-0}" = 1 ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- Azurite on free loopback ports (port 0: it prints the ports it got) ---
 node_modules/.bin/azurite --silent --location "$work/azurite" \
@@ -106,4 +109,6 @@ dotnet bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll \
   --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
   --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" \
   --n "$n" --concurrency "$concurrency" --idle-seconds "$idle" \
-  --revision "$revision" --results "$repo/bench/RESULTS.md"
+  --revision "$revision" --results "$repo/bench/RESULTS.md" &
+bench_pid=$! # waited for in the background, so that a signal stops the run at once
+wait "$bench_pid"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sweeps DTF's Azure Storage settings on the self-host: for each configuration a fresh host process (its own hub) on one
-# Azurite of our own, measures real-timer lapse timing, lapse timing after a dev-clock jump, seller-reply lifecycles,
+# Sweeps DTF's Azure Storage settings on the self-host: for each configuration a fresh host process (its own hub) on a
+# fresh Azurite of our own, measures real-timer lapse timing, lapse timing after a dev-clock jump, seller-reply lifecycles,
 # idle storage requests and peak RSS; writes bench/SETTINGS.md. Everything runs on 127.0.0.1; everything started here is
 # stopped by PID on exit. See bench/README.md.
 # Usage: bench/settings.sh [M] [N]   M tickets per lapse test (default 100), N seller-reply lifecycles (default 100)
@@ -39,6 +39,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-settings.XXXXXX")
 mkdir -p "$work/results"
 azurite_pid=""
 host_pid=""
+bench_pid=""
 # Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
 stop_pid() {
   local pid=$1
@@ -49,28 +50,34 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_pid "$bench_pid"
   stop_pid "$host_pid"
   stop_pid "$azurite_pid"
   if [ "${BENCH_KEEP_LOGS:-0}" = 1 ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-# --- Azurite on free loopback ports (port 0: it prints the ports it got), a fresh data directory ---
-node_modules/.bin/azurite --silent --location "$work/azurite" \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-  --blobPort 0 --queuePort 0 --tablePort 0 \
-  --skipApiVersionCheck --disableTelemetry --loose > "$work/azurite.log" 2>&1 &
-azurite_pid=$!
-port_of() { sed -n "s/.*$1 service is successfully listening at http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p" "$work/azurite.log" | head -n1; }
-blob=""; queue=""; table=""
-for _ in $(seq 1 100); do
-  blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
-  [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
-  kill -0 "$azurite_pid" 2>/dev/null || { cat "$work/azurite.log" >&2; echo "Azurite exited." >&2; exit 1; }
-  sleep 0.2
-done
-[ -n "$table" ] || { cat "$work/azurite.log" >&2; echo "Azurite did not report its ports within 20 s." >&2; exit 1; }
-echo "Azurite (pid $azurite_pid): blob $blob, queue $queue, table $table"
+# --- Azurite on free loopback ports (port 0: it prints the ports it got), a fresh data directory: one per configuration,
+# since Azurite slows down as its database grows (a shared one made every later configuration slower) ---
+start_azurite() {
+  local dir=$1
+  node_modules/.bin/azurite --silent --location "$dir" \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort 0 --queuePort 0 --tablePort 0 \
+    --skipApiVersionCheck --disableTelemetry --loose > "$dir.log" 2>&1 &
+  azurite_pid=$!
+  port_of() { sed -n "s/.*$1 service is successfully listening at http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p" "$dir.log" | head -n1; }
+  blob=""; queue=""; table=""
+  for _ in $(seq 1 100); do
+    blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
+    [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
+    kill -0 "$azurite_pid" 2>/dev/null || { cat "$dir.log" >&2; echo "Azurite exited." >&2; exit 1; }
+    sleep 0.2
+  done
+  [ -n "$table" ] || { cat "$dir.log" >&2; echo "Azurite did not report its ports within 20 s." >&2; exit 1; }
+  storage="DefaultEndpointsProtocol=http;$account;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1"
+}
 
 # --- build: the host in Release, the bench console ---
 dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -91,7 +98,6 @@ secret_xhs="bench-xhs-$(rand)"
 secret_tb="bench-tb-$(rand)"
 secret_fast="bench-fast-$(rand)"
 account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-storage="DefaultEndpointsProtocol=http;$account;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 seconds_of() { local IFS=:; read -r h mm s <<< "$1"; echo $((10#$h * 3600 + 10#$mm * 60 + 10#${s%%.*})); }
@@ -117,7 +123,8 @@ run_config() {
   local policy="$work/benchfast-$seq.json"
   sed "s/\"replyWindow\": \"PT10S\"/\"replyWindow\": \"PT${window}S\"/" "$policy_template" > "$policy"
   grep -q "\"PT${window}S\"" "$policy" || { echo "Could not set the reply window in $policy." >&2; exit 1; }
-  echo "[$seq] $label: hub $hub on $base"
+  start_azurite "$work/azurite-$seq"
+  echo "[$seq] $label: hub $hub on $base; Azurite (pid $azurite_pid) blob $blob, queue $queue, table $table"
   env \
     AzureWebJobsStorage="$storage" \
     LocalSettingsPath=/nonexistent \
@@ -153,6 +160,7 @@ run_config() {
     echo "[$seq] the host did not become healthy within 60 s." >&2
     failed_json "$seq" "$label" "$partitions" "$polling" "$extended" "the host did not become healthy within 60 s"
     stop_pid "$host_pid"; host_pid=""
+    stop_pid "$azurite_pid"; azurite_pid=""
     return 0
   fi
   dotnet "$bench_dll" --mode settings \
@@ -161,14 +169,18 @@ run_config() {
     --fast-marketplace benchfast --m "$m" --n "$n" --concurrency "$concurrency" \
     --idle-seconds "$idle" --idle-settle-seconds "$settle" --lapse-bound-seconds "$lapse_bound" \
     --sequence "$seq" --label "$label" --partitions "$partitions" --polling "$polling" --extended "$extended" \
-    --host-pid "$host_pid" --timeout-minutes 10 --results "$work/results/$seq.json" \
-    || echo "[$seq] the measurement failed (recorded in its result)." >&2
+    --host-pid "$host_pid" --timeout-minutes 10 --results "$work/results/$seq.json" &
+  bench_pid=$! # waited for in the background, so that a signal stops the sweep at once
+  wait "$bench_pid" || echo "[$seq] the measurement failed (recorded in its result)." >&2
+  bench_pid=""
   [ -f "$work/results/$seq.json" ] || failed_json "$seq" "$label" "$partitions" "$polling" "$extended" "no result written"
   if grep -qE "^(fail|crit):" "$work/host-$seq.log"; then
     echo "[$seq] the host logged errors:" >&2
     grep -E -A3 "^(fail|crit):" "$work/host-$seq.log" | head -n 20 >&2
   fi
   stop_pid "$host_pid"; host_pid=""
+  stop_pid "$azurite_pid"; azurite_pid=""
+  rm -rf "$work/azurite-$seq" # its data; the log stays
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -334,7 +334,7 @@ internal static class SettingsReport
             md.Append(options.Notes).Append(' ');
         }
         md.Append("Each configuration is a fresh self-host process (Release, `host.json` from the repo root plus the `AzureFunctionsJobHost__extensions__durableTask__…` " +
-            "overrides shown, its own hub, watchdog off, dev clock on) on one Azurite, all on 127.0.0.1. Produced by `bench/settings.sh`; what each figure means: bench/README.md.\n\n");
+            "overrides shown, its own hub, watchdog off, dev clock on) on a fresh Azurite of its own, all on 127.0.0.1. Produced by `bench/settings.sh`; what each figure means: bench/README.md.\n\n");
 
         md.Append(CultureInfo.InvariantCulture,
             $"| # | partitionCount | maxQueuePollingInterval | extendedSessions | real timer: lateness p50 / p99 / max (s) | early | not lapsed ≤ bound | after a jump: lateness p50 / p99 / max (s) | early | not lapsed ≤ bound | reply lifecycles/s | storage req / reply lifecycle | idle req/s without dev clock (with) | peak RSS (MiB) | max ≤ {F(bound)} s, none early |\n");
