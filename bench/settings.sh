@@ -3,12 +3,13 @@
 # fresh Azurite of our own, measures real-timer lapse timing, lapse timing after a dev-clock jump, seller-reply lifecycles,
 # idle storage requests and peak RSS; writes bench/SETTINGS.md. Everything runs on 127.0.0.1; everything started here is
 # stopped by PID on exit. See bench/README.md.
-# Usage: bench/settings.sh [M] [N]   M tickets per lapse test (default 100), N seller-reply lifecycles (default 100)
+# Usage: bench/settings.sh [M] [N]   M real-timer tickets (default 100; M/2 for the jump test), N seller-reply lifecycles (default 100)
 # Env:   BENCH_SETTINGS       configurations "partitionCount:maxQueuePollingInterval ..." (default: {1,2,4} × {00:00:01,00:00:05}
 #                             plus 4:00:00:30, Durable Functions' defaults; BENCH_SETTINGS=full runs all of {1,2,4} × {1 s,5 s,30 s})
 #        BENCH_EXTENDED=0     skip the extendedSessionsEnabled=true run on the best-looking configuration
 #        BENCH_IDLE_SECONDS   idle window (default 30); BENCH_IDLE_SETTLE idle settle wait (default 2 × the polling interval, 5–60 s)
-#        BENCH_LAPSE_WINDOW   the real-timer reply window, s (default 25 + settle + idle window)
+#        BENCH_LONE           lone real-timer deadlines (default 3; none at 30 s polling); BENCH_JUMP_M tickets in the jump test (default M/2)
+#        BENCH_LAPSE_WINDOW   the real-timer reply window, s (default 25 + settle + idle window + the lone deadlines' spacing)
 #        BENCH_CONCURRENCY    (default 16); BENCH_LAPSE_BOUND not-lapsed bound, s (default 60); BENCH_TARGET_BOUND lapse bound of the pick, s (default 2)
 #        BENCH_SWEEP_MINUTES  start no new configuration after this many minutes (default 40)
 #        BENCH_RESULTS        output (default bench/SETTINGS.md); BENCH_KEEP_LOGS=1 keeps the temp dir (host logs, JSON results)
@@ -18,13 +19,14 @@ repo=$(pwd)
 
 m=${1:-100}
 n=${2:-100}
-# A 30 s configuration takes about 4.5 minutes (its real timers get a 115 s window, to meet fully backed-off pollers), so the
-# default keeps one of them, Durable Functions' defaults (partitionCount 4, 30 s): the sweep stays near 20 minutes on 2 cores.
+# A 30 s configuration takes about 4 minutes (its real timers get a 115 s window, to meet fully backed-off pollers), so the
+# default keeps one of them, Durable Functions' defaults (partitionCount 4, 30 s): the sweep stays near 25 minutes on 2 cores.
 matrix=${BENCH_SETTINGS:-"1:00:00:01 1:00:00:05 2:00:00:01 2:00:00:05 4:00:00:01 4:00:00:05 4:00:00:30"}
 [ "$matrix" = full ] && matrix="1:00:00:01 1:00:00:05 1:00:00:30 2:00:00:01 2:00:00:05 2:00:00:30 4:00:00:01 4:00:00:05 4:00:00:30"
 idle=${BENCH_IDLE_SECONDS:-30}
 concurrency=${BENCH_CONCURRENCY:-16}
 lapse_bound=${BENCH_LAPSE_BOUND:-60}
+lone_count=${BENCH_LONE:-3}
 target_bound=${BENCH_TARGET_BOUND:-2}
 sweep_minutes=${BENCH_SWEEP_MINUTES:-40}
 results_md=${BENCH_RESULTS:-$repo/bench/SETTINGS.md}
@@ -117,9 +119,12 @@ run_config() {
   local base="http://127.0.0.1:$port"
   local poll_s; poll_s=$(seconds_of "$polling")
   local settle=${BENCH_IDLE_SETTLE:-$(( poll_s * 2 < 5 ? 5 : (poll_s * 2 > 60 ? 60 : poll_s * 2) ))}
-  # The real-timer tickets' reply window: opening and its notices (~15 s, more on a busy machine), the settle wait and the idle window all pass
-  # before the first deadline, so that timer meets fully backed-off pollers (as a deadline a day away would).
-  local window=${BENCH_LAPSE_WINDOW:-$(( 25 + settle + idle ))}
+  # The real-timer tickets' reply window: opening and its notices (~15 s, more on a busy machine), the settle wait, the
+  # idle window and the lone deadlines all pass before the burst's deadlines (see --mode settings-plan).
+  local plan; plan=$(dotnet "$bench_dll" --mode settings-plan --polling "$polling" --idle-seconds "$idle" --idle-settle-seconds "$settle" --lone "$lone_count")
+  local window=${BENCH_LAPSE_WINDOW:-${plan%% *}}
+  local rest=${plan#* }
+  local lone=${rest%% *} spacing=${rest#* }
   local policy="$work/benchfast-$seq.json"
   sed "s/\"replyWindow\": \"PT10S\"/\"replyWindow\": \"PT${window}S\"/" "$policy_template" > "$policy"
   grep -q "\"PT${window}S\"" "$policy" || { echo "Could not set the reply window in $policy." >&2; exit 1; }
@@ -166,7 +171,8 @@ run_config() {
   dotnet "$bench_dll" --mode settings \
     --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
     --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" --secret-benchfast "$secret_fast" \
-    --fast-marketplace benchfast --m "$m" --n "$n" --concurrency "$concurrency" \
+    --fast-marketplace benchfast --m "$m" --n "$n" --concurrency "$concurrency" --quiet-seconds 2 \
+    --lone "$lone" --lone-spacing-seconds "$spacing" ${BENCH_JUMP_M:+--jump-m "$BENCH_JUMP_M"} \
     --idle-seconds "$idle" --idle-settle-seconds "$settle" --lapse-bound-seconds "$lapse_bound" \
     --sequence "$seq" --label "$label" --partitions "$partitions" --polling "$polling" --extended "$extended" \
     --host-pid "$host_pid" --timeout-minutes 10 --results "$work/results/$seq.json" &

@@ -98,10 +98,13 @@ internal sealed class HostClient : IDisposable
         return (response.StatusCode, answer);
     }
 
-    /// <summary>A signed <c>buyer.urged</c> for a late order (paid 3 days ago); returns the ticket it opened (200, or 202 and then opened).</summary>
-    public async Task<string> UrgeAsync(string marketplace, string orderId, CancellationToken ct)
+    /// <summary>
+    /// A signed <c>buyer.urged</c> for a late order (paid 3 days before the urge); returns the ticket it opened (200, or 202
+    /// and then opened). The urge happened 1 s ago, or at <paramref name="occurredAt"/> (earlier: an earlier reply deadline).
+    /// </summary>
+    public async Task<string> UrgeAsync(string marketplace, string orderId, CancellationToken ct, DateTimeOffset? occurredAt = null)
     {
-        var now = HostNow.AddSeconds(-1);
+        var now = occurredAt ?? HostNow.AddSeconds(-1);
         var body = JsonSerializer.Serialize(new
         {
             type = "buyer.urged",

@@ -5,7 +5,7 @@ namespace UrgeShipment.Bench;
 /// <summary>Command-line options (bench/run.sh and bench/settings.sh pass them; see bench/README.md).</summary>
 internal sealed class Options
 {
-    /// <summary><c>run</c> (bench/run.sh), <c>settings</c> (one configuration of bench/settings.sh), <c>settings-report</c>, <c>settings-pick</c>.</summary>
+    /// <summary><c>run</c> (bench/run.sh), <c>settings</c> (one configuration of bench/settings.sh), <c>settings-plan</c>, <c>settings-report</c>, <c>settings-pick</c>.</summary>
     public string Mode { get; private set; } = "run";
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1:7071");
     public string AdminKey { get; private set; } = "";
@@ -32,6 +32,9 @@ internal sealed class Options
     public string FastMarketplace { get; private set; } = "benchfast";
     public double LapseBoundSeconds { get; private set; } = 60;
     public double JumpLeadSeconds { get; private set; } = 5;
+    public int JumpM { get; private set; }
+    public int Lone { get; private set; } = 3;
+    public double LoneSpacingSeconds { get; private set; }
     public double TargetBoundSeconds { get; private set; } = 2;
     public int HostPid { get; private set; }
     public string? InputDir { get; private set; }
@@ -68,12 +71,19 @@ internal sealed class Options
                 case "--fast-marketplace": o.FastMarketplace = v; break;
                 case "--lapse-bound-seconds": o.LapseBoundSeconds = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 1, 3600); break;
                 case "--jump-lead-seconds": o.JumpLeadSeconds = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 1, 600); break;
+                case "--jump-m": o.JumpM = Int(v, 1, 100_000); break;
+                case "--lone": o.Lone = Int(v, 0, 50); break;
+                case "--lone-spacing-seconds": o.LoneSpacingSeconds = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 0, 600); break;
                 case "--target-bound-seconds": o.TargetBoundSeconds = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 0.1, 600); break;
                 case "--host-pid": o.HostPid = Int(v, 0, int.MaxValue); break;
                 case "--in": o.InputDir = v; break;
                 case "--notes": o.Notes = v; break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
+        }
+        if (o.Mode is "settings-plan")
+        {
+            return o;
         }
         if (o.Mode is "settings-report" or "settings-pick")
         {

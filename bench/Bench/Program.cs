@@ -8,6 +8,8 @@ switch (options.Mode)
         return await SettingsReport.RenderAsync(options);
     case "settings-pick":
         return SettingsReport.Pick(options);
+    case "settings-plan":
+        return SettingsReport.Plan(options);
     case "run" or "settings":
         break;
     default:
