@@ -435,7 +435,7 @@ internal static class SettingsReport
             if (r.RealTimer is { } real)
             {
                 md.Append(CultureInfo.InvariantCulture,
-                    $"Real timers (reply window {F(r.FastWindowSeconds)} s; {r.Lone?.Tickets ?? 0} lone deadlines {F(r.LoneSpacingSeconds)} s apart, then the burst): burst {real.Lapsed} of {real.Tickets} lapsed, earliest {F(real.Min)} s; opened in {F(real.OpenSeconds)} s, {real.OpenedAfterDeadline} opened after their deadline; " +
+                    $"Real timers (reply window {F(r.FastWindowSeconds)} s; {(r.Lone is { Tickets: > 0 } l ? $"{l.Tickets} lone deadlines {F(r.LoneSpacingSeconds)} s apart" : $"no lone deadlines: they would need {F(r.LoneSpacingSeconds)} s each")}, then the burst): burst {real.Lapsed} of {real.Tickets} lapsed, earliest {F(real.Min)} s; opened in {F(real.OpenSeconds)} s, {real.OpenedAfterDeadline} opened after their deadline; " +
                     $"host histogram {F(real.HistogramCount)} lapses, mean {F(real.HistogramMean)} s; {F(real.RequestsPerTicket)} storage req per ticket (open + lapse + compensation + notices, without the idle window). ");
             }
             if (r.Jump is { } jump)
