@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks the real host against its own Azurite and compares with the Durable Functions baseline
-# (DESIGN.md, "The durable runtime"). Everything runs on 127.0.0.1; everything started here is stopped on exit.
+# Benchmarks the self-host (src/SelfHost: the app's functions on DTF's Azure Storage backend) against its own Azurite,
+# next to the bare Durable Functions baseline of the old design. Everything runs on 127.0.0.1; everything started here is
+# stopped on exit. The settings sweep is bench/settings.sh.
 # Usage: bench/run.sh [N]            N lifecycles per phase (default 300)
 # Env:   BENCH_IDLE_SECONDS (default 60), BENCH_CONCURRENCY (default 16), BENCH_KEEP_LOGS=1 (keep the temp dir)
 set -euo pipefail
@@ -19,12 +20,24 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-bench.XXXXXX")
 azurite_pid=""
 host_pid=""
+bench_pid=""
+# Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
-  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null || true
-  [ -n "$azurite_pid" ] && kill "$azurite_pid" 2>/dev/null && wait "$azurite_pid" 2>/dev/null || true
+  stop_pid "$bench_pid"
+  stop_pid "$host_pid"
+  stop_pid "$azurite_pid"
   if [ "${BENCH_KEEP_LOGS:-0}" = 1 ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- Azurite on free loopback ports (port 0: it prints the ports it got) ---
 node_modules/.bin/azurite --silent --location "$work/azurite" \
@@ -71,6 +84,7 @@ env \
   LocalSettingsPath=/nonexistent \
   ASPNETCORE_ENVIRONMENT=Development \
   Logging__LogLevel__Default=Warning \
+  AzureFunctionsJobHost__logging__logLevel__default=Warning \
   Clock__AllowTravel=true \
   AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
   Admin__ApiKeySha256="$(sha "$admin_key")" \
@@ -95,4 +109,6 @@ dotnet bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll \
   --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
   --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" \
   --n "$n" --concurrency "$concurrency" --idle-seconds "$idle" \
-  --revision "$revision" --results "$repo/bench/RESULTS.md"
+  --revision "$revision" --results "$repo/bench/RESULTS.md" &
+bench_pid=$! # waited for in the background, so that a signal stops the run at once
+wait "$bench_pid"

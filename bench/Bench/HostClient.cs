@@ -15,6 +15,7 @@ internal sealed class HostClient : IDisposable
     private readonly Options _options;
     private TimeSpan _clockOffset; // host clock minus local clock
     private int _ticketReads;
+    private int _accepted;
 
     public HostClient(Options options)
     {
@@ -32,6 +33,9 @@ internal sealed class HostClient : IDisposable
 
     /// <summary>GET /api/tickets/{id} calls so far (each costs storage reads the benchmark subtracts).</summary>
     public int TicketReads => Volatile.Read(ref _ticketReads);
+
+    /// <summary>Commands the host answered 202 (durable, not applied within its wait) so far; the benchmark then waits for them.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>The host's clock, estimated from the last sync.</summary>
     public DateTimeOffset HostNow => DateTimeOffset.UtcNow + _clockOffset;
@@ -76,8 +80,8 @@ internal sealed class HostClient : IDisposable
         return DateTimeOffset.Parse((string)JsonNode.Parse(body)!["now"]!, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Posts a signed webhook (normalized format); returns the JSON answer.</summary>
-    public async Task<JsonNode> WebhookAsync(string marketplace, string body, CancellationToken ct)
+    /// <summary>Posts a signed webhook (normalized format); returns the status (200 or 202) and the JSON answer.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode Answer)> WebhookAsync(string marketplace, string body, CancellationToken ct)
     {
         var secret = _options.Secrets[marketplace];
         var ts = HostNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -90,12 +94,17 @@ internal sealed class HostClient : IDisposable
         request.Headers.Add("X-Timestamp", ts);
         request.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(mac));
         using var response = await _http.SendAsync(request, ct);
-        return JsonNode.Parse(await Ensure(response, $"POST /api/webhooks/{marketplace}", ct))!;
+        var answer = JsonNode.Parse(await Ensure(response, $"POST /api/webhooks/{marketplace}", ct, acceptedToo: true))!;
+        return (response.StatusCode, answer);
     }
 
-    public async Task<string> UrgeAsync(string marketplace, string orderId, CancellationToken ct)
+    /// <summary>
+    /// A signed <c>buyer.urged</c> for a late order (paid 3 days before the urge); returns the ticket it opened (200, or 202
+    /// and then opened). The urge happened 1 s ago, or at <paramref name="occurredAt"/> (earlier: an earlier reply deadline).
+    /// </summary>
+    public async Task<string> UrgeAsync(string marketplace, string orderId, CancellationToken ct, DateTimeOffset? occurredAt = null)
     {
-        var now = HostNow.AddSeconds(-1);
+        var now = occurredAt ?? HostNow.AddSeconds(-1);
         var body = JsonSerializer.Serialize(new
         {
             type = "buyer.urged",
@@ -111,10 +120,16 @@ internal sealed class HostClient : IDisposable
                 items = new[] { new { sku = "S", qty = 1 } },
             },
         });
-        var answer = await WebhookAsync(marketplace, body, ct);
-        if ((string?)answer["outcome"] != "ticket_opened" || (string?)answer["ticketId"] is not { Length: > 0 } ticketId)
+        var (status, answer) = await WebhookAsync(marketplace, body, ct);
+        var outcome = (string?)answer["outcome"];
+        if ((outcome != "ticket_opened" && !(status == HttpStatusCode.Accepted && outcome == "accepted")) || (string?)answer["ticketId"] is not { Length: > 0 } ticketId)
         {
             throw new InvalidOperationException($"buyer.urged for {orderId} did not open a ticket: {answer.ToJsonString()}");
+        }
+        if (status == HttpStatusCode.Accepted)
+        {
+            Interlocked.Increment(ref _accepted);
+            await UntilAsync(ticketId, t => (string?)t["state"] is { Length: > 0 }, "opened", ct);
         }
         return ticketId;
     }
@@ -128,8 +143,12 @@ internal sealed class HostClient : IDisposable
             orderId,
             shipment = new { carrier = "SF", trackingNo = "SF" + orderId, items = new[] { new { sku = "S", qty = 1 } }, complete = true },
         });
-        var answer = await WebhookAsync(marketplace, body, ct);
-        if ((string?)answer["outcome"] != "applied")
+        var (status, answer) = await WebhookAsync(marketplace, body, ct);
+        if (status == HttpStatusCode.Accepted && (string?)answer["outcome"] == "accepted")
+        {
+            Interlocked.Increment(ref _accepted); // durable; the benchmark's settled check waits for it
+        }
+        else if ((string?)answer["outcome"] != "applied")
         {
             throw new InvalidOperationException($"order.shipped for {orderId} was not applied: {answer.ToJsonString()}");
         }
@@ -143,22 +162,49 @@ internal sealed class HostClient : IDisposable
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.SellerKey);
         using var response = await _http.SendAsync(request, ct);
-        await Ensure(response, $"POST /api/tickets/{ticketId}/reply", ct);
+        await Ensure(response, $"POST /api/tickets/{ticketId}/reply", ct, acceptedToo: true);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            Interlocked.Increment(ref _accepted);
+            await UntilAsync(ticketId, t => t["reply"] is JsonObject, "replied", ct);
+        }
     }
 
-    public async Task<JsonObject> TicketAsync(string ticketId, CancellationToken ct)
+    /// <summary>Reads the ticket (bounded, 2 min) until <paramref name="done"/>: after a 202, before the lifecycle's next step.</summary>
+    private async Task UntilAsync(string ticketId, Func<JsonObject, bool> done, string what, CancellationToken ct)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (await TicketOrNullAsync(ticketId, ct) is not { } view || !done(view))
+        {
+            if (bound.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"Ticket {ticketId} was answered 202 and not {what} within 2 minutes.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    public async Task<JsonObject> TicketAsync(string ticketId, CancellationToken ct) =>
+        await TicketOrNullAsync(ticketId, ct) ?? throw new InvalidOperationException($"GET /api/tickets/{ticketId} answered 404.");
+
+    /// <summary>The ticket view, or null while there is none (404: not opened yet).</summary>
+    public async Task<JsonObject?> TicketOrNullAsync(string ticketId, CancellationToken ct)
     {
         Interlocked.Increment(ref _ticketReads);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tickets/{Uri.EscapeDataString(ticketId)}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
         using var response = await _http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
         return JsonNode.Parse(await Ensure(response, $"GET /api/tickets/{ticketId}", ct))!.AsObject();
     }
 
-    private static async Task<string> Ensure(HttpResponseMessage response, string what, CancellationToken ct)
+    private static async Task<string> Ensure(HttpResponseMessage response, string what, CancellationToken ct, bool acceptedToo = false)
     {
         var body = await response.Content.ReadAsStringAsync(ct);
-        if (response.StatusCode != HttpStatusCode.OK)
+        if (response.StatusCode != HttpStatusCode.OK && !(acceptedToo && response.StatusCode == HttpStatusCode.Accepted))
         {
             throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
         }

@@ -5,8 +5,22 @@ namespace UrgeShipment.Bench;
 /// <summary>One scrape of <c>GET /metrics</c> (Prometheus text): series key (name + labels) → value.</summary>
 internal sealed class Scrape
 {
-    public const string StorageRequests = "urgeshipment_durable_durable_storage_requests";
-    public const string Lateness = "urgeshipment_durable_durable_timer_lateness";
+    /// <summary>Every storage request of the process: DTF's (queues, history/instances/partition tables, lease blobs) and our tables'.</summary>
+    public const string StorageRequests = "urgeshipment_storage_requests";
+
+    /// <summary>Recorded by the RecordTicket activity for each lapse: business time it lapsed − its lapse time (due + grace), seconds.</summary>
+    public const string Lateness = "urgeshipment_deadline_lapse_lateness";
+
+    /// <summary>
+    /// Operations an idle host never issues: they move only when a message is sent or completed, an orchestration commits
+    /// or a row is written. An idle host still polls its queues (<c>queue.get</c>), renews its partition leases
+    /// (<c>table.query</c>, <c>table.update</c>, <c>blob.lease</c>) and, with the dev clock on, re-reads the offset
+    /// (<c>table.createtable</c>, <c>table.get</c>), so those are left out of the "work is happening" signal.
+    /// </summary>
+    public static readonly IReadOnlySet<string> WorkOperations = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "queue.put", "queue.delete", "queue.update", "table.batch", "table.insert", "table.merge", "table.delete", "blob.put", "blob.delete",
+    };
 
     private readonly List<(string Name, Dictionary<string, string> Labels, double Value)> _series = [];
 
@@ -59,6 +73,9 @@ internal sealed class Scrape
     /// <summary>Sum over all label sets of a series name (a counter, or a histogram's _sum/_count).</summary>
     public double Sum(string name) => _series.Where(s => s.Name == name).Sum(s => s.Value);
 
+    /// <summary>Lapses recorded so far (the lateness histogram's count; a retried RecordTicket would count twice).</summary>
+    public double LapsesRecorded => Sum(Lateness + "_count");
+
     /// <summary>Cumulative histogram buckets: upper bound (+Inf as infinity) → count.</summary>
     public SortedDictionary<double, double> Buckets(string histogram)
     {
@@ -74,11 +91,8 @@ internal sealed class Scrape
         return result;
     }
 
-    /// <summary>The counters that move only when work happens (not when an idle listener polls).</summary>
-    public double WorkSignal =>
-        Sum("urgeshipment_durable_durable_commits") + Sum("urgeshipment_durable_durable_activities_run")
-        + Sum("urgeshipment_durable_durable_timers_fired") + Sum("urgeshipment_durable_durable_messages_stale")
-        + Storage().Where(kv => kv.Key is not ("queue.get" or "table.query")).Sum(kv => kv.Value);
+    /// <summary>The storage requests only work causes (see <see cref="WorkOperations"/>), plus recorded lapses.</summary>
+    public double WorkSignal => Storage().Where(kv => WorkOperations.Contains(kv.Key)).Sum(kv => kv.Value) + LapsesRecorded;
 
     private static Dictionary<string, string> ParseLabels(string text)
     {
@@ -109,10 +123,8 @@ internal sealed class Scrape
     }
 }
 
-/// <summary>The difference between two scrapes.</summary>
-internal sealed record Delta(Dictionary<string, double> Storage, double Commits, double Conflicts, double Retries, double TimersFired,
-    double ActivitiesRun, double Stale, double Orphans, double Swept, double Duplicates, SortedDictionary<double, double> LatenessBuckets,
-    double LatenessSum, double LatenessCount)
+/// <summary>The difference between two scrapes: storage requests by operation, and the lateness histogram.</summary>
+internal sealed record Delta(Dictionary<string, double> Storage, SortedDictionary<double, double> LatenessBuckets, double LatenessSum, double LatenessCount)
 {
     public double StorageTotal => Storage.Values.Sum();
 
@@ -128,17 +140,13 @@ internal sealed record Delta(Dictionary<string, double> Storage, double Commits,
                 storage[op] = d;
             }
         }
-        double D(string name) => after.Sum(name) - before.Sum(name);
         var bb = before.Buckets(Scrape.Lateness);
         var buckets = new SortedDictionary<double, double>();
         foreach (var (le, count) in after.Buckets(Scrape.Lateness))
         {
             buckets[le] = count - bb.GetValueOrDefault(le);
         }
-        const string p = "urgeshipment_durable_durable_";
-        return new Delta(storage, D(p + "commits"), D(p + "conflicts"), D(p + "retries"), D(p + "timers_fired"), D(p + "activities_run"),
-            D(p + "messages_stale"), D(p + "orphans_dropped"), D(p + "sweeper_fired"), D(p + "duplicates"), buckets,
-            D(Scrape.Lateness + "_sum"), D(Scrape.Lateness + "_count"));
+        return new Delta(storage, buckets, after.Sum(Scrape.Lateness + "_sum") - before.Sum(Scrape.Lateness + "_sum"), after.LapsesRecorded - before.LapsesRecorded);
     }
 
     /// <summary>Removes the storage requests the benchmark's own reads caused (GET ticket: table ops only).</summary>
@@ -151,6 +159,11 @@ internal sealed record Delta(Dictionary<string, double> Storage, double Commits,
         }
         return this with { Storage = storage };
     }
+
+    /// <summary>The dev clock's re-read of its offset (every 2 s: one <c>table.createtable</c> and one <c>table.get</c>), as counted in an idle window.</summary>
+    public double DevClockRefresh => Storage.GetValueOrDefault("table.createtable") + Storage.GetValueOrDefault("table.get");
+
+    public double LatenessMean => LatenessCount > 0 ? LatenessSum / LatenessCount : double.NaN;
 
     /// <summary>The smallest bucket bound below which the quantile lies (an upper bound of the quantile).</summary>
     public double? LatenessQuantileUpperBound(double q)

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Sweeps DTF's Azure Storage settings on the self-host: for each configuration a fresh host process (its own hub) on a
+# fresh Azurite of our own, measures real-timer lapse timing, lapse timing after a dev-clock jump, seller-reply lifecycles,
+# idle storage requests and peak RSS; writes bench/SETTINGS.md. Everything runs on 127.0.0.1; everything started here is
+# stopped by PID on exit. See bench/README.md.
+# Usage: bench/settings.sh [M] [N]   M real-timer tickets (default 100; M/2 for the jump test), N seller-reply lifecycles (default 100)
+# Env:   BENCH_SETTINGS       configurations "partitionCount:maxQueuePollingInterval ..." (default: {1,2,4} × {00:00:01,00:00:05}
+#                             plus 4:00:00:30, Durable Functions' defaults; BENCH_SETTINGS=full runs all of {1,2,4} × {1 s,5 s,30 s})
+#        BENCH_EXTENDED=0     skip the extendedSessionsEnabled=true run on the best-looking configuration
+#        BENCH_IDLE_SECONDS   idle window (default 30); BENCH_IDLE_SETTLE idle settle wait (default 2 × the polling interval, 5–60 s)
+#        BENCH_LONE           lone real-timer deadlines (default 3; none at 30 s polling); BENCH_JUMP_M tickets in the jump test (default M/2)
+#        BENCH_LAPSE_WINDOW   the real-timer reply window, s (default 25 + settle + idle window + the lone deadlines' spacing)
+#        BENCH_CONCURRENCY    (default 16); BENCH_LAPSE_BOUND not-lapsed bound, s (default 60); BENCH_TARGET_BOUND lapse bound of the pick, s (default 2)
+#        BENCH_SWEEP_MINUTES  start no new configuration after this many minutes (default 40)
+#        BENCH_RESULTS        output (default bench/SETTINGS.md); BENCH_KEEP_LOGS=1 keeps the temp dir (host logs, JSON results)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+m=${1:-100}
+n=${2:-100}
+# A 30 s configuration takes about 4 minutes (its real timers get a 115 s window, to meet fully backed-off pollers), so the
+# default keeps one of them, Durable Functions' defaults (partitionCount 4, 30 s): the sweep stays near 25 minutes on 2 cores.
+matrix=${BENCH_SETTINGS:-"1:00:00:01 1:00:00:05 2:00:00:01 2:00:00:05 4:00:00:01 4:00:00:05 4:00:00:30"}
+[ "$matrix" = full ] && matrix="1:00:00:01 1:00:00:05 1:00:00:30 2:00:00:01 2:00:00:05 2:00:00:30 4:00:00:01 4:00:00:05 4:00:00:30"
+idle=${BENCH_IDLE_SECONDS:-30}
+concurrency=${BENCH_CONCURRENCY:-16}
+lapse_bound=${BENCH_LAPSE_BOUND:-60}
+lone_count=${BENCH_LONE:-3}
+target_bound=${BENCH_TARGET_BOUND:-2}
+sweep_minutes=${BENCH_SWEEP_MINUTES:-40}
+results_md=${BENCH_RESULTS:-$repo/bench/SETTINGS.md}
+policy_template="$repo/bench/policies/benchfast.json" # replyWindow PT10S, replaced per configuration
+
+if [ ! -x node_modules/.bin/azurite ]; then
+  echo "Installing Azurite (npm ci)..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-settings.XXXXXX")
+mkdir -p "$work/results"
+azurite_pid=""
+host_pid=""
+bench_pid=""
+# Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$bench_pid"
+  stop_pid "$host_pid"
+  stop_pid "$azurite_pid"
+  if [ "${BENCH_KEEP_LOGS:-0}" = 1 ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- Azurite on free loopback ports (port 0: it prints the ports it got), a fresh data directory: one per configuration,
+# since Azurite slows down as its database grows (a shared one made every later configuration slower) ---
+start_azurite() {
+  local dir=$1
+  node_modules/.bin/azurite --silent --location "$dir" \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort 0 --queuePort 0 --tablePort 0 \
+    --skipApiVersionCheck --disableTelemetry --loose > "$dir.log" 2>&1 &
+  azurite_pid=$!
+  port_of() { sed -n "s/.*$1 service is successfully listening at http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p" "$dir.log" | head -n1; }
+  blob=""; queue=""; table=""
+  for _ in $(seq 1 100); do
+    blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
+    [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
+    kill -0 "$azurite_pid" 2>/dev/null || { cat "$dir.log" >&2; echo "Azurite exited." >&2; exit 1; }
+    sleep 0.2
+  done
+  [ -n "$table" ] || { cat "$dir.log" >&2; echo "Azurite did not report its ports within 20 s." >&2; exit 1; }
+  storage="DefaultEndpointsProtocol=http;$account;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1"
+}
+
+# --- build: the host in Release, the bench console ---
+dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+bench_dll=bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll
+
+revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+if [ -z "${BENCH_REVISION:-}" ] && { ! git diff --quiet HEAD -- src || [ -n "$(git ls-files --others --exclude-standard src)" ]; }; then
+  revision="$revision + uncommitted changes in src/"
+fi
+
+# --- keys: random per run; the host only gets their SHA-256 ---
+rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+admin_key="bench-admin-$(rand)"
+seller_key="bench-seller-$(rand)"
+secret_xhs="bench-xhs-$(rand)"
+secret_tb="bench-tb-$(rand)"
+secret_fast="bench-fast-$(rand)"
+account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
+seconds_of() { local IFS=:; read -r h mm s <<< "$1"; echo $((10#$h * 3600 + 10#$mm * 60 + 10#${s%%.*})); }
+
+# A result for a configuration whose host never served (the report shows it as failed).
+failed_json() {
+  printf '{"Sequence":%s,"Label":"%s","Partitions":%s,"Polling":"%s","Extended":%s,"Error":"%s","M":%s,"N":%s}\n' \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$m" "$n" > "$work/results/$1.json"
+}
+
+# run_config SEQ PARTITIONS POLLING EXTENDED: a fresh host process with these settings and its own hub, the measurements, stop.
+run_config() {
+  local seq=$1 partitions=$2 polling=$3 extended=$4
+  local label="partitionCount=$partitions maxQueuePollingInterval=$polling extendedSessionsEnabled=$extended"
+  local hub="set${seq}x$(rand | cut -c1-10)"
+  local port; port=$(free_port)
+  local base="http://127.0.0.1:$port"
+  local poll_s; poll_s=$(seconds_of "$polling")
+  local settle=${BENCH_IDLE_SETTLE:-$(( poll_s * 2 < 5 ? 5 : (poll_s * 2 > 60 ? 60 : poll_s * 2) ))}
+  # The real-timer tickets' reply window: opening and its notices (~15 s, more on a busy machine), the settle wait, the
+  # idle window and the lone deadlines all pass before the burst's deadlines (see --mode settings-plan).
+  local plan; plan=$(dotnet "$bench_dll" --mode settings-plan --polling "$polling" --idle-seconds "$idle" --idle-settle-seconds "$settle" --lone "$lone_count")
+  local window=${BENCH_LAPSE_WINDOW:-${plan%% *}}
+  local rest=${plan#* }
+  local lone=${rest%% *} spacing=${rest#* }
+  local policy="$work/benchfast-$seq.json"
+  sed "s/\"replyWindow\": \"PT10S\"/\"replyWindow\": \"PT${window}S\"/" "$policy_template" > "$policy"
+  grep -q "\"PT${window}S\"" "$policy" || { echo "Could not set the reply window in $policy." >&2; exit 1; }
+  start_azurite "$work/azurite-$seq"
+  echo "[$seq] $label: hub $hub on $base; Azurite (pid $azurite_pid) blob $blob, queue $queue, table $table"
+  env \
+    AzureWebJobsStorage="$storage" \
+    LocalSettingsPath=/nonexistent \
+    ASPNETCORE_ENVIRONMENT=Development \
+    Logging__LogLevel__Default=Warning \
+    AzureFunctionsJobHost__logging__logLevel__default=Warning \
+    Clock__AllowTravel=true \
+    AzureWebJobs__DeadlineWatchdog__Disabled=true \
+    AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount="$partitions" \
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval="$polling" \
+    AzureFunctionsJobHost__extensions__durableTask__extendedSessionsEnabled="$extended" \
+    Admin__ApiKeySha256="$(sha "$admin_key")" \
+    Sellers__Accounts__0__ShopId=shop-bench \
+    Sellers__Accounts__0__AccountId=bench-ops \
+    Sellers__Accounts__0__ApiKeySha256="$(sha "$seller_key")" \
+    Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
+    Webhooks__Secrets__xiaohongshu="$secret_xhs" \
+    Webhooks__Secrets__taobao="$secret_tb" \
+    Webhooks__Secrets__benchfast="$secret_fast" \
+    Marketplaces__PolicyFiles__0="$policy" \
+    dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
+    > "$work/host-$seq.log" 2>&1 &
+  host_pid=$!
+  local healthy=0
+  for _ in $(seq 1 300); do
+    if curl -fsS "$base/health" > /dev/null 2>&1; then healthy=1; break; fi
+    kill -0 "$host_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ "$healthy" != 1 ]; then
+    tail -n 30 "$work/host-$seq.log" >&2
+    echo "[$seq] the host did not become healthy within 60 s." >&2
+    failed_json "$seq" "$label" "$partitions" "$polling" "$extended" "the host did not become healthy within 60 s"
+    stop_pid "$host_pid"; host_pid=""
+    stop_pid "$azurite_pid"; azurite_pid=""
+    return 0
+  fi
+  dotnet "$bench_dll" --mode settings \
+    --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
+    --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" --secret-benchfast "$secret_fast" \
+    --fast-marketplace benchfast --m "$m" --n "$n" --concurrency "$concurrency" --quiet-seconds 2 \
+    --lone "$lone" --lone-spacing-seconds "$spacing" ${BENCH_JUMP_M:+--jump-m "$BENCH_JUMP_M"} \
+    --idle-seconds "$idle" --idle-settle-seconds "$settle" --lapse-bound-seconds "$lapse_bound" \
+    --sequence "$seq" --label "$label" --partitions "$partitions" --polling "$polling" --extended "$extended" \
+    --host-pid "$host_pid" --timeout-minutes 10 --results "$work/results/$seq.json" &
+  bench_pid=$! # waited for in the background, so that a signal stops the sweep at once
+  wait "$bench_pid" || echo "[$seq] the measurement failed (recorded in its result)." >&2
+  bench_pid=""
+  [ -f "$work/results/$seq.json" ] || failed_json "$seq" "$label" "$partitions" "$polling" "$extended" "no result written"
+  if grep -qE "^(fail|crit):" "$work/host-$seq.log"; then
+    echo "[$seq] the host logged errors:" >&2
+    grep -E -A3 "^(fail|crit):" "$work/host-$seq.log" | head -n 20 >&2
+  fi
+  stop_pid "$host_pid"; host_pid=""
+  stop_pid "$azurite_pid"; azurite_pid=""
+  rm -rf "$work/azurite-$seq" # its data; the log stays
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date +%s)
+seq=0
+skipped=""
+for cfg in $matrix; do
+  seq=$((seq + 1))
+  if [ $(( $(date +%s) - started )) -ge $(( sweep_minutes * 60 )) ]; then
+    skipped="$skipped $cfg"
+    continue
+  fi
+  run_config "$seq" "${cfg%%:*}" "${cfg#*:}" false
+done
+
+if [ "${BENCH_EXTENDED:-1}" != 0 ]; then
+  if [ $(( $(date +%s) - started )) -ge $(( sweep_minutes * 60 )) ]; then
+    skipped="$skipped extendedSessions"
+  elif best=$(dotnet "$bench_dll" --mode settings-pick --in "$work/results" --target-bound-seconds "$target_bound"); then
+    seq=$((seq + 1))
+    echo "Best-looking configuration: partitionCount ${best%% *}, maxQueuePollingInterval ${best#* }; now with extended sessions."
+    run_config "$seq" "${best%% *}" "${best#* }" true
+  fi
+fi
+
+elapsed=$(( $(date +%s) - started ))
+notes="The sweep took $((elapsed / 60)) min $((elapsed % 60)) s; load average (1/5/15 min) $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (the machine is shared)."
+[ -n "$skipped" ] && notes="$notes Not run (over BENCH_SWEEP_MINUTES=$sweep_minutes):$skipped."
+dotnet "$bench_dll" --mode settings-report --in "$work/results" --results "$results_md" \
+  --revision "$revision" --target-bound-seconds "$target_bound" --notes "$notes"
+echo "Written to $results_md"
