@@ -237,6 +237,41 @@ public sealed class DurabilityTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task LateRecord_ACopyOfAnOlderTransitionRunAfterNewerOnes_MovesNeitherTheTicketNorItsListingBack()
+    {
+        // A process that dies holding a RecordTicket work item leaves it in the queue; it reappears after its visibility
+        // timeout, when the orchestration (replayed elsewhere) has written newer versions. Delivered here by hand, as then.
+        await using var host = new TicketHost(azurite);
+        var now = host.Now;
+        var ticketId = (string)(await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3))))["ticketId"]!;
+        var (status, _) = await host.ReplyAsync(ticketId, new { kind = "cannot_ship", reason = "缺货" });
+        Assert.Equal(200, status);
+        var settled = await host.SettledAsync(ticketId);
+        var table = host.Services.GetRequiredService<TicketTable>();
+        var (stored, history) = (await table.ReadWithHistoryAsync(ticketId, CancellationToken.None))!.Value;
+        var opening = history.Take(2).ToList();
+        var stale = new TicketRecord(ticketId, 2, UrgeShipment.Domain.TicketDecider.Fold(opening.Select(e => e.Event)), opening, [], UpdateListing: true);
+        Assert.Equal(UrgeShipment.Domain.TicketStatus.AwaitingSellerReply, stale.State.Status);
+
+        var recording = ActivatorUtilities.CreateInstance<UrgeShipment.Functions.Activities.TicketRecording>(host.Services);
+        await recording.RecordTicket(stale, CancellationToken.None);
+
+        var after = (await host.TicketAsync(ticketId))!;
+        Assert.Equal((long)settled["version"]!, (long)after["version"]!);
+        Assert.Equal((string?)settled["state"], (string?)after["state"]);
+        Assert.Equal(stored.Version, (await table.ReadAsync(ticketId, CancellationToken.None))!.Version);
+        using var admin = host.As(TicketHost.AdminKey);
+        var listed = JsonNode.Parse(await admin.GetStringAsync($"/api/tickets?shopId={TicketHost.Shop}&state={(string?)settled["state"]}&limit=200"))!;
+        Assert.Contains(listed["items"]!.AsArray(), t => (string?)t!["ticketId"] == ticketId);
+
+        // The same version again with a result it did not carry before (a refusal at an unchanged version) is still written.
+        var refusal = new CommandResult("late-refusal", "1", false, "ticket_closed", null, stored.Version, null, null);
+        await recording.RecordTicket(new TicketRecord(ticketId, stored.Version, stored.State, [], [refusal], UpdateListing: false), CancellationToken.None);
+        Assert.Equal("ticket_closed", (await table.ReadResultAsync(ticketId, "late-refusal", CancellationToken.None))!.RejectionCode);
+        Assert.Equal(stored.Version, (await table.ReadAsync(ticketId, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
     public async Task Retention_NeverPurgesATicketThatStillOwesMoney()
     {
         await using var finance = await LocalHttpPeer.StartAsync();

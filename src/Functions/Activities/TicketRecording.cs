@@ -22,7 +22,10 @@ public sealed class TicketRecording(TicketTable tickets, TicketIndex index, Shop
     public async Task RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await tickets.WriteAsync(record, cancellationToken);
+        if (!await tickets.WriteAsync(record, cancellationToken))
+        {
+            return; // a late copy of an older transition: the newer one has written everything, projections included
+        }
         if (record.State.HasTicket)
         {
             if (record.UpdateListing)

@@ -101,7 +101,27 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             ["AppealUpheld"] = violation?.AppealUpheld,
             ["Version"] = version,
         };
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        while (true)
+        {
+            // Never older over newer: a late copy of an older record (see TicketTable.WriteAsync) leaves the row alone.
+            var stored = await _table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, select: ["Version"], cancellationToken: cancellationToken);
+            try
+            {
+                if (!stored.HasValue)
+                {
+                    await _table.AddEntityAsync(entity, cancellationToken);
+                }
+                else if ((stored.Value!.GetInt64("Version") ?? 0) < version)
+                {
+                    await _table.UpdateEntityAsync(entity, stored.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // another record wrote the row between our read and our write: read again
+            }
+        }
     }
 
     public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken ct)

@@ -29,10 +29,16 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
 
     public Task EnsureCreatedAsync(CancellationToken ct) => _table.CreateIfNotExistsAsync(ct);
 
-    /// <summary>Writes a transition: its events and results, then the state (idempotent: a retry rewrites the same rows).</summary>
-    public async Task WriteAsync(TicketRecord record, CancellationToken ct)
+    /// <summary>
+    /// Writes a transition: its events and results, then the state, unless the table already holds a newer version. An
+    /// activity runs at least once, and a copy of an older transition's record can run after newer ones (its work item
+    /// was taken by a process that died, and reappears when its visibility timeout ends): it must not move the ticket
+    /// back. The state row is replaced only under the ETag of the older version read just before; a race re-reads.
+    /// Returns false when a newer version was already written (everything that record carried is then written too).
+    /// </summary>
+    public async Task<bool> WriteAsync(TicketRecord record, CancellationToken ct)
     {
-        var rows = new List<TableEntity>(record.Events.Count + record.Results.Count + 1);
+        var rows = new List<TableEntity>(record.Events.Count + record.Results.Count);
         foreach (var recorded in record.Events)
         {
             var row = new TableEntity(record.TicketId, EventKey(recorded.Version))
@@ -55,10 +61,30 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
             ["Status"] = record.State.Status.WireName(),
         };
         LongText.Set(state, "Json", JsonSerializer.Serialize(record.State, TicketJson.Storage));
-        rows.Add(state); // last: a reader never sees a state whose events are missing
-        foreach (var batch in rows.Chunk(BatchLimit))
+        while (true)
         {
-            await _table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), ct);
+            var stored = await _table.GetEntityIfExistsAsync<TableEntity>(record.TicketId, StateRow, select: ["Version"], cancellationToken: ct);
+            if (stored.HasValue && (stored.Value!.GetInt64("Version") ?? 0) > record.Version)
+            {
+                return false;
+            }
+            // The same version again (a retry, or a refusal's result at an unchanged version) rewrites the same state.
+            var writeState = stored.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, stored.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, state);
+            var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).Append(writeState).ToList();
+            try
+            {
+                foreach (var batch in actions.Chunk(BatchLimit))
+                {
+                    await _table.SubmitTransactionAsync(batch, ct); // the state is last: a reader never sees a state whose events are missing
+                }
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // only the state's action is conditional: another record wrote the state between our read and our write
+            }
         }
     }
 
