@@ -19,6 +19,9 @@ public interface IApp
     void ClockAdvanced(TimeSpan offset)
     {
     }
+
+    /// <summary>What the app logged lately, for a failed wait's message (a host in another process keeps its output).</summary>
+    string RecentOutput() => "";
 }
 
 /// <summary>What every test does with an app: signed webhooks, replies, reads, the dev clock, bounded waits.</summary>
@@ -125,7 +128,7 @@ public static class AppApi
             }
             await Task.Delay(100);
         }
-        Assert.Fail($"Condition not reached for {ticketId}; last view: {ticket?.ToJsonString()}");
+        Assert.Fail($"Condition not reached for {ticketId}; last view: {ticket?.ToJsonString()}{Environment.NewLine}The app's recent output:{Environment.NewLine}{app.RecentOutput()}");
         return ticket!;
     }
 

@@ -17,9 +17,15 @@ public sealed class HostProcess : IApp, IAsyncDisposable
     private readonly Lock _gate = new();
     private TimeSpan _offset;
 
-    private HostProcess(Process process, string baseUrl, string workerId)
+    private readonly StreamWriter _log;
+    private bool _closed;
+
+    private HostProcess(Process process, string baseUrl, string workerId, string logPath)
     {
         _process = process;
+        LogPath = logPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        _log = new StreamWriter(logPath) { AutoFlush = true };
         BaseUrl = baseUrl;
         WorkerId = workerId;
     }
@@ -27,6 +33,9 @@ public sealed class HostProcess : IApp, IAsyncDisposable
     public string BaseUrl { get; }
 
     public string WorkerId { get; }
+
+    /// <summary>Everything the process printed, kept for a failed test (the last lines also go into its message).</summary>
+    public string LogPath { get; }
 
     public DateTimeOffset Now => TimeProvider.System.GetUtcNow() + _offset;
 
@@ -62,8 +71,10 @@ public sealed class HostProcess : IApp, IAsyncDisposable
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__UrgeShipment"] = "Information";
 
-        var host = new HostProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, baseUrl, workerId);
+        var host = new HostProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, baseUrl, workerId,
+            Path.Combine(Path.GetTempPath(), "urgeshipment-hosts", $"{hub}-{workerId}-{port}.log"));
         host._process.OutputDataReceived += (_, e) => host.Capture(e.Data);
         host._process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
         host._process.Start();
@@ -91,6 +102,8 @@ public sealed class HostProcess : IApp, IAsyncDisposable
         }
     }
 
+    public string RecentOutput() => $"(all of it: {LogPath}){Environment.NewLine}{Output()}";
+
     public string Output()
     {
         lock (_gate)
@@ -103,6 +116,11 @@ public sealed class HostProcess : IApp, IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        lock (_gate)
+        {
+            _closed = true;
+            _log.Dispose();
+        }
     }
 
     private async Task WaitHealthyAsync()
@@ -144,6 +162,10 @@ public sealed class HostProcess : IApp, IAsyncDisposable
         lock (_gate)
         {
             _output.Add(line);
+            if (!_closed)
+            {
+                _log.WriteLine(line);
+            }
         }
     }
 
