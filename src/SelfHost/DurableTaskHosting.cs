@@ -77,7 +77,7 @@ public static class DurableTaskHosting
 }
 
 /// <summary>
-/// Runs the <see cref="TaskHubWorker"/>: creates the task hub's queues, tables and lease container, registers every
+/// Runs the <see cref="TaskHubWorker"/>: checks the hub's partition count (<see cref="TaskHubPartitions"/>), creates the task hub's queues, tables and lease container, registers every
 /// <c>[OrchestrationTrigger]</c> and <c>[ActivityTrigger]</c> function found by <see cref="FunctionCatalog"/>, starts.
 /// </summary>
 public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationService backend, AzureStorageOrchestrationServiceSettings settings, DataConverter converter, IServiceProvider services,
@@ -87,6 +87,7 @@ public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationSe
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await TaskHubPartitions.EnsureUnchangedAsync(settings, cancellationToken);
         await backend.CreateIfNotExistsAsync();
         var options = new DurableTaskWorkerOptions
         {

@@ -173,7 +173,7 @@ public sealed class DurableTaskSettingsTests
         Assert.Equal("", hostJson.RoutePrefix);
         Assert.Equal("urgeship", hostJson.HubName);
         Assert.Equal("urgeship", settings.TaskHubName);
-        Assert.Equal(2, settings.PartitionCount);
+        Assert.Equal(1, settings.PartitionCount);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.MaxQueuePollingInterval);
         Assert.Equal(10, settings.MaxConcurrentTaskActivityWorkItems);
         Assert.Equal(10, settings.MaxConcurrentTaskOrchestrationWorkItems);
