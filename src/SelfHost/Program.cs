@@ -29,6 +29,14 @@ public sealed class Program
             var port = Uri.TryCreate(urls.Split(';')[0].Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var url) ? url.Port : 7071;
             builder.Configuration["Durable:WorkerId"] = $"{Environment.MachineName}-{port}";
         }
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // No body anywhere is larger than a webhook's; each endpoint caps its own lower (413 problem responses).
+            kestrel.Limits.MaxRequestBodySize = UrgeShipment.Functions.Http.WebhookFunctions.MaxBodyBytes;
+            // Any header byte decodes (as Latin-1), so a non-ASCII header value reaches the endpoint, which refuses it
+            // with a problem naming the header, instead of Kestrel's bare 400.
+            kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+        });
         var hostJson = HostJson.Load(builder.Configuration, builder.Environment.ContentRootPath);
         foreach (var (category, level) in hostJson.Values("logging.logLevel"))
         {
@@ -45,7 +53,6 @@ public sealed class Program
                 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerTriggerService>(sp, timer));
             }
         }
-        builder.Services.AddProblemDetails();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions

@@ -122,7 +122,7 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
             await host.AdvanceClockAsync(TimeSpan.FromDays(days));
             var now = host.Now;
             var opened = await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c"));
-            await host.ReplyAsync((string)opened["ticketId"]!, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.AdminKey);
+            await host.ReplyAsync((string)opened["ticketId"]!, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.ShopCSellerKey);
             await host.SettledAsync((string)opened["ticketId"]!);
         }
         using var admin = host.As(TicketHost.AdminKey);
@@ -141,7 +141,7 @@ public sealed class LedgerReconciliationTests(AzuriteServer azurite)
         await using var host = new TicketHost(azurite);
         var now = host.Now;
         var done = (string)(await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c")))["ticketId"]!;
-        await host.ReplyAsync(done, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.AdminKey);
+        await host.ReplyAsync(done, new { kind = "cannot_ship", reason = "缺货" }, TicketHost.ShopCSellerKey);
         await host.SettledAsync(done);
         var open = (string)(await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3), shopId: "shop-c")))["ticketId"]!;
         var retention = ActivatorUtilities.CreateInstance<TicketRetention>(host.Services);

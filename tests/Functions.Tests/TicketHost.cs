@@ -31,6 +31,7 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
     public const string SellerKey = "test-seller-key";
     public const string ReadOnlySellerKey = "test-readonly-key";
     public const string OtherSellerKey = "test-other-seller-key";
+    public const string ShopCSellerKey = "test-shop-c-seller-key";
     public const string Shop = "shop-a";
     public const string OtherShop = "shop-b";
 
@@ -79,6 +80,10 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
         ["Sellers:Accounts:2:AccountId"] = "ops-b",
         ["Sellers:Accounts:2:ApiKeySha256"] = Sha(OtherSellerKey),
         ["Sellers:Accounts:2:Permissions"] = "tickets.read,tickets.reply",
+        ["Sellers:Accounts:3:ShopId"] = "shop-c",
+        ["Sellers:Accounts:3:AccountId"] = "ops-c",
+        ["Sellers:Accounts:3:ApiKeySha256"] = Sha(ShopCSellerKey),
+        ["Sellers:Accounts:3:Permissions"] = "tickets.read,tickets.reply",
         ["Webhooks:Secrets:xiaohongshu"] = Secrets["xiaohongshu"],
         ["Webhooks:Secrets:taobao"] = Secrets["taobao"],
         ["Webhooks:Secrets:tmall"] = Secrets["tmall"],

@@ -22,6 +22,7 @@ public static class UrgeShipmentServices
         var storage = configuration["AzureWebJobsStorage"] is { Length: > 0 } connection
             ? connection
             : throw new InvalidOperationException("AzureWebJobsStorage is not set: copy local.settings.sample.json to local.settings.json or set the environment variable.");
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Http.Problems.Customize);
         var travel = configuration.GetValue<bool>("Clock:AllowTravel");
         if (environment.IsProduction() && travel)
         {

@@ -12,6 +12,10 @@ namespace UrgeShipment.Functions.Http;
 public sealed partial class FieldErrors
 {
     private const decimal MaxAmount = 100_000_000m;
+
+    /// <summary>The sane range of every instant a request may carry: deadlines computed from it (days or weeks later) never overflow.</summary>
+    private static readonly DateTimeOffset EarliestInstant = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestInstant = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     public bool Any => _errors.Count > 0;
@@ -117,6 +121,11 @@ public sealed partial class FieldErrors
         }
         if (v.ValueKind == JsonValueKind.String && OffsetSuffix().IsMatch(v.GetString()!) && v.TryGetDateTimeOffset(out var at))
         {
+            if (at < EarliestInstant || at >= LatestInstant)
+            {
+                Add(Path(parent, name), "must lie between 2000-01-01 and 2100-01-01 (UTC).");
+                return null;
+            }
             return at;
         }
         Add(Path(parent, name), "must be an ISO-8601 time with an offset, e.g. 2026-11-23T10:00:00+08:00.");

@@ -51,7 +51,7 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
         {
             null => Problems.Unauthorized(),
             Caller.Seller s => TypedResults.Ok(new MeView("seller", s.AccountId, s.ShopId, [.. s.Permissions.Order(StringComparer.Ordinal)], clock.GetUtcNow())),
-            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, Permissions.Reply, "operator", "dev.clock"], clock.GetUtcNow())),
+            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, "operator", "dev.clock"], clock.GetUtcNow())),
         };
 
     [Function(nameof(GetDevClock))]
@@ -91,20 +91,27 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
             case not Caller.Admin:
                 return Problems.Forbidden("The dev clock needs the admin key.");
         }
-        TimeSpan by;
-        try
+        var (document, unreadable) = await JsonBodies.ReadAsync(request, 1024, cancellationToken);
+        if (document is null)
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            return unreadable!;
+        }
+        TimeSpan by;
+        using (document)
+        {
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("advanceBy", out var value) || value.ValueKind != JsonValueKind.String)
             {
-                return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "is required: an ISO-8601 duration like PT25H.");
+                return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "is required: an ISO-8601 duration like PT25H, in a JSON object.");
             }
-            by = XmlConvert.ToTimeSpan(value.GetString()!);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or OverflowException)
-        {
-            return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "must be an ISO-8601 duration like PT25H, in a JSON object.");
+            try
+            {
+                by = XmlConvert.ToTimeSpan(value.GetString()!);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                return Problems.Invalid(StatusCodes.Status400BadRequest, "advanceBy", "must be an ISO-8601 duration like PT25H.");
+            }
         }
         if (by <= TimeSpan.Zero || by > TimeSpan.FromDays(30))
         {

@@ -16,6 +16,9 @@ namespace UrgeShipment.Functions.Http;
 /// </summary>
 public sealed class OperatorFunctions(Callers callers, TicketTable tickets, TicketCommands commands, TimeProvider clock)
 {
+    /// <summary>An operator command is a few fields.</summary>
+    public const int CommandBodyBytes = 8 * 1024;
+
     public static readonly IReadOnlyList<string> Actions = ["extend-deadline", "pause", "resume", "resolve-review", "retry-work", "force-complete"];
 
     private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal)
@@ -50,14 +53,10 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
         {
             return unseen;
         }
-        JsonDocument document;
-        try
+        var (document, unreadable) = await JsonBodies.ReadAsync(request, CommandBodyBytes, cancellationToken);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return Problems.MalformedJson();
+            return unreadable!;
         }
         var errors = new FieldErrors();
         TicketCommand? command;
@@ -70,9 +69,9 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
             return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, errors.ToDictionary());
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 200 || idempotencyKey.Any(char.IsControl))
+        if (idempotencyKey.Length > 200 || idempotencyKey.Any(c => c is < ' ' or > '~'))
         {
-            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", "must be at most 200 printable characters.");
+            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", "must be at most 200 printable ASCII characters.");
         }
         var keyed = idempotencyKey.Length > 0;
         var commandId = "operator:" + (keyed ? idempotencyKey : Guid.NewGuid().ToString("N"));

@@ -7,6 +7,49 @@ namespace UrgeShipment.Functions.Http;
 /// <summary>Every refusal is RFC 9457 problem details with a stable <c>code</c>; never an exception's message.</summary>
 public static class Problems
 {
+    /// <summary>
+    /// Fills in what a framework-made problem lacks (router 404/405, body limits, rate limits, unhandled exceptions): a
+    /// stable <c>code</c> by status, and the trace id. An unhandled exception is <c>internal_error</c> with no detail: its
+    /// text stays in the log.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (!problem.Extensions.ContainsKey("code"))
+        {
+            var code = CodeFor(status);
+            problem.Extensions["code"] = code;
+            problem.Type = "https://urgeshipment.dev/problems/" + code;
+        }
+        if (status >= 500 && context.Exception is not null)
+        {
+            problem.Title = "Something went wrong on our side.";
+            problem.Detail = "Nothing about your request caused this; quote the trace id when you report it.";
+        }
+        problem.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+    }
+
+    /// <summary>The code of a refusal the framework made (the app's own refusals name theirs).</summary>
+    public static string CodeFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status408RequestTimeout => "request_timeout",
+        StatusCodes.Status411LengthRequired => "length_required",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status414UriTooLong => "uri_too_long",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "headers_too_large",
+        >= 500 => "internal_error",
+        _ => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static ProblemHttpResult Of(int status, string code, string title, string? detail = null) =>
         TypedResults.Problem(new ProblemDetails
         {

@@ -13,7 +13,7 @@ public sealed class ShopFunctions(Callers callers, ShopLedger ledger, ShopStandi
         string shopId,
         CancellationToken cancellationToken)
     {
-        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
         {
             return denied;
         }
@@ -26,10 +26,13 @@ public sealed class ShopFunctions(Callers callers, ShopLedger ledger, ShopStandi
         string shopId,
         CancellationToken cancellationToken)
     {
-        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId)) is { } denied)
+        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
         {
             return denied;
         }
         return TypedResults.Ok(await standing.ReadAsync(shopId, cancellationToken));
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? WellFormed(string shopId) =>
+        TicketQuery.IsWellFormedShopId(shopId) ? null : Problems.Invalid(StatusCodes.Status400BadRequest, "shopId", "must be 1 to 128 printable characters.", "invalid_shop_id");
 }

@@ -13,6 +13,9 @@ namespace UrgeShipment.Functions.Http;
 public sealed class TicketFunctions(Callers callers, TicketTable tickets, TicketIndex index, ShopStandingReader standing, Outbox outbox,
     TicketCommands commands, TimeProvider clock)
 {
+    /// <summary>A reply is small: a kind, a date or reason, a plan and a few evidence references.</summary>
+    public const int ReplyBodyBytes = 16 * 1024;
+
     /// <summary>Refusal codes that mean "not now" (409) rather than "bad fields" (422).</summary>
     private static readonly HashSet<string> StateConflicts = new(StringComparer.Ordinal)
     {
@@ -124,18 +127,14 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
             return unseen;
         }
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 200 || idempotencyKey.Any(char.IsControl))
+        if (idempotencyKey.Length > 200 || idempotencyKey.Any(c => c is < ' ' or > '~'))
         {
-            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", "must be at most 200 printable characters.");
+            return Problems.Invalid(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", "must be at most 200 printable ASCII characters.");
         }
-        JsonDocument document;
-        try
+        var (document, unreadable) = await JsonBodies.ReadAsync(request, ReplyBodyBytes, cancellationToken);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return Problems.MalformedJson();
+            return unreadable!;
         }
         var replyId = idempotencyKey.Length > 0 ? idempotencyKey : Guid.NewGuid().ToString("N");
         var commandId = $"reply:{caller.Id}:{replyId}";

@@ -31,10 +31,14 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
             return Problems.Of(StatusCodes.Status404NotFound, "unknown_marketplace", "Unknown marketplace.",
                 $"'{marketplace}' is not configured here (it needs a policy and a webhook secret).");
         }
-        var body = await ReadBodyAsync(request, cancellationToken);
+        if (JsonBodies.UnsupportedMediaType(request) is { } unsupported)
+        {
+            return unsupported;
+        }
+        var body = await JsonBodies.ReadBytesAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Body too large.", $"Webhook bodies are limited to {MaxBodyBytes} bytes.");
+            return JsonBodies.TooLarge(MaxBodyBytes);
         }
         var now = clock.GetUtcNow();
         var timestamp = request.Headers["X-Timestamp"].ToString();
@@ -49,9 +53,9 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
                 "X-Signature must be sha256=<hex HMAC-SHA256(secret, \"{X-Timestamp}.{body}\")>.");
         }
         var eventId = request.Headers["X-Event-Id"].ToString();
-        if (string.IsNullOrWhiteSpace(eventId) || eventId.Length > 200 || eventId.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(eventId) || eventId.Length > 200 || eventId.Any(c => c is < ' ' or > '~'))
         {
-            return Problems.Invalid(StatusCodes.Status400BadRequest, "X-Event-Id", "is required: a unique id per event, at most 200 characters.");
+            return Problems.Invalid(StatusCodes.Status400BadRequest, "X-Event-Id", "is required: a unique id per event, at most 200 printable ASCII characters.");
         }
 
         // A redelivery goes where the first delivery went, with its command, whatever this body says.
@@ -60,14 +64,10 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
             return await DeliverAsync(client, first, stored: null, fresh: false, cancellationToken);
         }
 
-        JsonDocument document;
-        try
+        var (document, malformed) = JsonBodies.Parse(body);
+        if (document is null)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return Problems.MalformedJson();
+            return malformed!;
         }
         WebhookEvent? parsed;
         var errors = new FieldErrors();
@@ -158,27 +158,6 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
     /// <summary>A domain refusal of a webhook fact: 400 naming the field (nothing was stored).</summary>
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Refused(string code, string? detail) =>
         Problems.Invalid(StatusCodes.Status400BadRequest, FieldOf(code), detail ?? code, code);
-
-    /// <summary>Reads the raw body (the signature covers the exact bytes); null when it is over the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
-        }
-        return buffer.ToArray();
-    }
 
     private static string FieldOf(string code) => code switch
     {

@@ -18,6 +18,9 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
     private static readonly string[] States =
         ["awaiting_seller_reply", "awaiting_seller_execution", "awaiting_buyer_confirmation", "platform_intervention", "completed"];
 
+    /// <summary>A shop id as webhooks may carry it: 1 to 128 characters, none a control character.</summary>
+    public static bool IsWellFormedShopId(string shopId) => shopId.Length is > 0 and <= 128 && !shopId.Any(char.IsControl);
+
     public static TicketQuery? Parse(FieldErrors errors, string? state, string? marketplace, string? shopId, string? dueBefore, string? limit, string? continuationToken)
     {
         if (state is not null && !States.Contains(state))
@@ -28,7 +31,7 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
         {
             errors.Add("marketplace", "must be a marketplace name like xiaohongshu.");
         }
-        if (shopId is not null && (shopId.Length is 0 or > 128 || shopId.Any(char.IsControl)))
+        if (shopId is not null && !IsWellFormedShopId(shopId))
         {
             errors.Add("shopId", "must be 1 to 128 printable characters.");
         }
@@ -38,6 +41,10 @@ public sealed record TicketQuery(string? State, string? Marketplace, string? Sho
             if (DateTimeOffset.TryParse(dueBefore, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && (dueBefore.EndsWith('Z') || dueBefore.Contains('+', StringComparison.Ordinal) || dueBefore.LastIndexOf('-') > 9))
             {
                 due = parsed;
+                if (parsed.Year is < 2000 or >= 2100)
+                {
+                    errors.Add("dueBefore", "must lie between 2000-01-01 and 2100-01-01.");
+                }
             }
             else
             {
@@ -185,8 +192,11 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
         ShopTime.Show(e.GetDateTimeOffset("OpenedAt")), e.GetString("DeadlineKind"), ShopTime.Show(e.GetDateTimeOffset("DueAt")),
         e.GetBoolean("NeedsReview") ?? false, ShopTime.Show(e.GetDateTimeOffset("PausedAt")), e.GetInt64("Version") ?? 0);
 
+    /// <summary>Our mark on a continuation token: a token without it is not one this API returned.</summary>
+    private const string TokenMark = "urgeship1|";
+
     internal static string EncodeToken(string token) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(TokenMark + token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     internal static string? DecodeToken(string token)
     {
@@ -194,10 +204,16 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
         base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
         try
         {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-            return decoded.Length > 0 && decoded.All(c => !char.IsControl(c)) ? decoded : null;
+            if (token.Length > 2048)
+            {
+                return null;
+            }
+            var decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(base64));
+            return decoded.StartsWith(TokenMark, StringComparison.Ordinal) && decoded.Length > TokenMark.Length && decoded.All(c => !char.IsControl(c))
+                ? decoded[TokenMark.Length..]
+                : null;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             return null; // not one of ours: reported to the client as a bad field
         }

@@ -39,7 +39,8 @@ public abstract record Caller(string Id)
 
     public sealed record Seller(string AccountId, string ShopId, IReadOnlySet<string> Permissions) : Caller(AccountId);
 
-    public bool Can(string permission) => this is Admin || (this is Seller s && s.Permissions.Contains(permission));
+    /// <summary>The admin reads everything but is no seller: it may not reply in a shop's name.</summary>
+    public bool Can(string permission) => this is Admin ? permission != Permissions.Reply : this is Seller s && s.Permissions.Contains(permission);
 
     public bool Sees(string? shopId) => this is Admin || (this is Seller s && s.ShopId == shopId);
 }
