@@ -45,15 +45,20 @@ public static class DurableTaskHosting
         const string Section = "extensions.durableTask.";
         const string Storage = Section + "storageProvider.";
         var connectionName = hostJson.Text(Storage + "connectionName") ?? hostJson.Text(Storage + "connectionStringName") ?? "AzureWebJobsStorage";
-        var connection = configuration[connectionName] ?? throw new InvalidOperationException($"The storage connection {connectionName} is not set.");
+        var connection = StorageConnection.From(configuration, connectionName);
         var cores = Environment.ProcessorCount;
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = hostJson.HubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(
-                StorageServiceClientProvider.ForBlob(connection, counter.Count(new BlobClientOptions(), "blob")),
-                StorageServiceClientProvider.ForQueue(connection, counter.Count(new QueueClientOptions(), "queue")),
-                StorageServiceClientProvider.ForTable(connection, counter.Count(new TableClientOptions(), "table"))),
+            StorageAccountClientProvider = connection.ConnectionString is { } connectionString
+                ? new StorageAccountClientProvider(
+                    StorageServiceClientProvider.ForBlob(connectionString, counter.Count(new BlobClientOptions(), "blob")),
+                    StorageServiceClientProvider.ForQueue(connectionString, counter.Count(new QueueClientOptions(), "queue")),
+                    StorageServiceClientProvider.ForTable(connectionString, counter.Count(new TableClientOptions(), "table")))
+                : new StorageAccountClientProvider(
+                    StorageServiceClientProvider.ForBlob(connection.BlobUri!, connection.Credential!, counter.Count(new BlobClientOptions(), "blob")),
+                    StorageServiceClientProvider.ForQueue(connection.QueueUri!, connection.Credential!, counter.Count(new QueueClientOptions(), "queue")),
+                    StorageServiceClientProvider.ForTable(connection.TableUri!, connection.Credential!, counter.Count(new TableClientOptions(), "table"))),
             PartitionCount = hostJson.Count(Storage + "partitionCount") ?? 4,
             MaxQueuePollingInterval = hostJson.Duration(Storage + "maxQueuePollingInterval") ?? TimeSpan.FromSeconds(30),
             ControlQueueBatchSize = hostJson.Count(Storage + "controlQueueBatchSize") ?? 32,

@@ -7,7 +7,7 @@ namespace UrgeShipment.Dashboard.Tests;
 public sealed class AdminTests(DashboardHost host)
 {
     [Fact]
-    public async Task Admin_SeesBothShops_FiltersByShop_AndRunsOperatorCommandsWithAReason()
+    public async Task Admin_ReadsEveryShopsTickets_ButHasNoOperatorCommands()
     {
         await using var context = await host.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -15,6 +15,22 @@ public sealed class AdminTests(DashboardHost host)
         await Ui.SignInAsync(page, DashboardHost.AdminKey);
         await page.Locator("#lang-select").SelectOptionAsync("en");
         await Expect(page.Locator("[data-testid=role]")).ToHaveTextAsync("Admin");
+        await Expect(Ui.Row(page, host.Seeded["b-second"])).ToBeVisibleAsync();
+        await Ui.Row(page, host.Seeded["b-second"]).ClickAsync();
+        await Expect(page.Locator("#reply-section")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=operator]")).ToHaveCountAsync(0); // commands are audited under a person's own key
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Operator_SeesBothShops_FiltersByShop_AndRunsOperatorCommandsWithAReason_UnderTheirOwnName()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = Ui.CollectErrors(page);
+        await Ui.SignInAsync(page, DashboardHost.OperatorKey);
+        await page.Locator("#lang-select").SelectOptionAsync("en");
+        await Expect(page.Locator("[data-testid=role]")).ToHaveTextAsync("Operator · " + DashboardHost.OperatorName);
         await Expect(page.Locator("#footer-clock")).ToHaveAttributeAsync("data-source", "server");
 
         // Both shops on one board, with a shop column.
@@ -23,7 +39,7 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(Ui.Row(page, host.Seeded["b-second"])).ToBeVisibleAsync();
         await Ui.ScreenshotAsync(page, "board-admin");
 
-        // The shop filter (admin only).
+        // The shop filter (admin and operators).
         await page.GetByLabel("Shop", new() { Exact = true }).FillAsync(DashboardHost.ShopB);
         await page.GetByLabel("Shop", new() { Exact = true }).PressAsync("Enter");
         await Expect(Ui.Row(page, host.Seeded["a-urgent"])).ToHaveCountAsync(0);
@@ -50,6 +66,7 @@ public sealed class AdminTests(DashboardHost host)
         await Expect(page.Locator("[data-testid=op-ok]")).ToBeVisibleAsync();
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=history] li[data-type=deadline_extended]")).ToContainTextAsync("Courier strike");
+        await Expect(page.Locator("[data-testid=history] li[data-type=deadline_extended]")).ToContainTextAsync(DashboardHost.OperatorName);
         await Expect(page.Locator(".ticket-countdown .cd-time")).ToContainTextAsync("1d 03:"); // 24 h + 4 h
         await Ui.ScreenshotAsync(page, "ticket-admin");
 

@@ -20,6 +20,8 @@ namespace UrgeShipment.Dashboard.Tests;
 public sealed class DashboardHost : IAsyncLifetime
 {
     public const string AdminKey = "dash-admin-key";
+    public const string OperatorKey = "dash-operator-key";
+    public const string OperatorName = "wang.fang";
     public const string SellerAKey = "dash-seller-a-key";
     public const string SellerBKey = "dash-seller-b-key";
     /// <summary>A seller key with tickets.read only (no tickets.reply), on shop C: no seeded tickets, tests open their own.</summary>
@@ -192,14 +194,14 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, $"reply {ticketId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>An operator command (admin key) as the API takes it, e.g. <c>pause</c> with a reason.</summary>
+    /// <summary>An operator command (the operator's personal key) as the API takes it, e.g. <c>pause</c> with a reason.</summary>
     public async Task OperatorAsync(string ticketId, string action, string why)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{ticketId}/operator/{action}")
         {
-            Content = new StringContent(new JsonObject { ["why"] = why, ["operator"] = "dashboard-tests" }.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(new JsonObject { ["why"] = why }.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         using var response = await Http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"operator {action} {ticketId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -301,6 +303,8 @@ public sealed class DashboardHost : IAsyncLifetime
             ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = AzuriteServer.UniqueName("dash"),
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.250",
             ["Admin__ApiKeySha256"] = Sha(AdminKey),
+            ["Operators__Accounts__0__Name"] = OperatorName,
+            ["Operators__Accounts__0__ApiKeySha256"] = Sha(OperatorKey),
             ["Sellers__Accounts__0__ShopId"] = ShopA,
             ["Sellers__Accounts__0__AccountId"] = "seller-a",
             ["Sellers__Accounts__0__ApiKeySha256"] = Sha(SellerAKey),

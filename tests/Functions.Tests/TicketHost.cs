@@ -32,6 +32,10 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
     public const string ReadOnlySellerKey = "test-readonly-key";
     public const string OtherSellerKey = "test-other-seller-key";
     public const string ShopCSellerKey = "test-shop-c-seller-key";
+
+    /// <summary>The personal key of operator li.wei (operator commands, every shop's tickets).</summary>
+    public const string OperatorKey = "test-operator-key";
+    public const string OperatorName = "li.wei";
     public const string Shop = "shop-a";
     public const string OtherShop = "shop-b";
 
@@ -80,6 +84,8 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
         ["Sellers:Accounts:2:AccountId"] = "ops-b",
         ["Sellers:Accounts:2:ApiKeySha256"] = Sha(OtherSellerKey),
         ["Sellers:Accounts:2:Permissions"] = "tickets.read,tickets.reply",
+        ["Operators:Accounts:0:Name"] = OperatorName,
+        ["Operators:Accounts:0:ApiKeySha256"] = Sha(OperatorKey),
         ["Sellers:Accounts:3:ShopId"] = "shop-c",
         ["Sellers:Accounts:3:AccountId"] = "ops-c",
         ["Sellers:Accounts:3:ApiKeySha256"] = Sha(ShopCSellerKey),

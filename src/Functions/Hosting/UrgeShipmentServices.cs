@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Core.Serialization;
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
@@ -19,9 +20,7 @@ public static class UrgeShipmentServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
-        var storage = configuration["AzureWebJobsStorage"] is { Length: > 0 } connection
-            ? connection
-            : throw new InvalidOperationException("AzureWebJobsStorage is not set: copy local.settings.sample.json to local.settings.json or set the environment variable.");
+        var storage = StorageConnection.From(configuration);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Http.Problems.Customize);
         var travel = configuration.GetValue<bool>("Clock:AllowTravel");
         if (environment.IsProduction() && travel)
@@ -40,6 +39,11 @@ public static class UrgeShipmentServices
                 "Every Sellers:Accounts entry needs ShopId, AccountId and a 64-hex-digit ApiKeySha256.")
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OperatorOptions>().BindConfiguration("Operators")
+            .Validate(o => o.Accounts.All(a => Validator.TryValidateObject(a, new ValidationContext(a), null, validateAllProperties: true)),
+                "Every Operators:Accounts entry needs a Name (letters, digits, '.', '_', '-', ' ') and a 64-hex-digit ApiKeySha256.")
+            .Validate(o => o.Accounts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() == o.Accounts.Count, "Operator names must be unique.")
+            .ValidateOnStart();
         services.AddOptions<ClockOptions>().BindConfiguration("Clock");
         services.AddOptions<HttpOptions>().BindConfiguration("Http");
         services.AddOptions<TicketSettings>().BindConfiguration("Orchestration");
@@ -58,7 +62,8 @@ public static class UrgeShipmentServices
         var counter = new StorageRequestCounter(names.Hub);
         services.AddSingleton(names);
         services.AddSingleton(counter);
-        services.AddSingleton(new TableServiceClient(storage, counter.Count(new TableClientOptions(), "table")));
+        services.AddSingleton(storage);
+        services.AddSingleton(storage.Tables(counter.Count(new TableClientOptions(), "table")));
         services.AddSingleton<TicketTable>();
         services.AddSingleton<TicketIndex>();
         services.AddSingleton<ShopLedger>();

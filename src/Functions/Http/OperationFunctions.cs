@@ -51,7 +51,8 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
         {
             null => Problems.Unauthorized(),
             Caller.Seller s => TypedResults.Ok(new MeView("seller", s.AccountId, s.ShopId, [.. s.Permissions.Order(StringComparer.Ordinal)], clock.GetUtcNow())),
-            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, "operator", "dev.clock"], clock.GetUtcNow())),
+            Caller.PlatformOperator o => TypedResults.Ok(new MeView("operator", o.Name, null, [.. o.Permissions.Where(o.Can).Order(StringComparer.Ordinal)], clock.GetUtcNow())),
+            var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, "dev.clock"], clock.GetUtcNow())),
         };
 
     [Function(nameof(GetDevClock))]

@@ -9,7 +9,7 @@ using UrgeShipment.Functions.Tickets;
 namespace UrgeShipment.Functions.Http;
 
 /// <summary>
-/// Operator commands (admin key only), each audited in the ticket's history with who and why:
+/// Operator commands (a personal operator key: its person's name, never the body, is who the history records), each audited in the ticket's history with who and why:
 /// <c>POST /api/tickets/{id}/operator/{extend-deadline|pause|resume|resolve-review|retry-work|force-complete}</c>.
 /// Body: <c>{ "why": "...", "operator"?: "name", "by"?: "PT4H", "key"?: "...", "cancelPendingCompensation"?: bool }</c>.
 /// Synchronous like a seller reply: pre-decided, raised, answered once the ticket applied it (or 202).
@@ -36,13 +36,11 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        switch (callers.Identify(request))
+        if (callers.Check(request, Permissions.Operator, out var caller) is { } denied)
         {
-            case null:
-                return Problems.Unauthorized();
-            case not Caller.Admin:
-                return Problems.Forbidden("Operator commands need the admin key.");
+            return caller is Caller.Admin ? Problems.Forbidden("Operator commands need a personal operator key (Operators:Accounts): each is audited under its person's name.") : denied;
         }
+        var who = ((Caller.PlatformOperator)caller).Name;
         if (!Actions.Contains(action))
         {
             return Problems.Of(StatusCodes.Status404NotFound, "unknown_operator_command", "No such operator command.",
@@ -62,7 +60,7 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
         TicketCommand? command;
         using (document)
         {
-            command = Parse(action, document.RootElement, errors, clock.GetUtcNow());
+            command = Parse(action, document.RootElement, errors, who, clock.GetUtcNow());
         }
         if (command is null)
         {
@@ -92,7 +90,7 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
             ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", detail)
             : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, code == RejectionCodes.InvalidExtension ? "by" : "why", detail ?? code, code);
 
-    private static TicketCommand? Parse(string action, JsonElement body, FieldErrors errors, DateTimeOffset now)
+    private static TicketCommand? Parse(string action, JsonElement body, FieldErrors errors, string who, DateTimeOffset now)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -100,7 +98,6 @@ public sealed class OperatorFunctions(Callers callers, TicketTable tickets, Tick
             return null;
         }
         var why = errors.Text(body, "", "why", maxLength: 1000);
-        var who = "admin:" + (errors.Text(body, "", "operator", required: false, maxLength: 100) ?? "unnamed");
         TimeSpan? by = null;
         string? key = null;
         var cancel = false;

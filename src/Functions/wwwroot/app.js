@@ -248,9 +248,14 @@ function learnServerTime(me, started, ended) {
   }
 }
 
+/** The admin and operators see every shop; a seller its own. */
+function seesAllShops(session) {
+  return session?.role === "admin" || session?.role === "operator";
+}
+
 /** The session as /api/me describes the key: role, account, shop (sellers) and permissions. */
 function sessionFrom(key, me) {
-  const role = me?.role === "admin" ? "admin" : "seller";
+  const role = me?.role === "admin" || me?.role === "operator" ? me.role : "seller";
   return {
     key,
     role,
@@ -378,7 +383,7 @@ function renderChrome() {
   const box = $("#session");
   box.replaceChildren();
   if (session) {
-    const who = session.role === "admin" ? t("role.admin") : session.shopId ? t("role.sellerOf", { shop: session.shopId }) : t("role.seller");
+    const who = session.role === "admin" ? t("role.admin") : session.role === "operator" ? t("role.operatorNamed", { name: session.accountId ?? "" }) : session.shopId ? t("role.sellerOf", { shop: session.shopId }) : t("role.seller");
     box.append(
       h("span", { class: `role-chip role-${session.role}`, "data-testid": "role" }, who),
       h("button", { type: "button", class: "btn btn-quiet", id: "sign-out", onclick: () => signOut() }, t("signout")));
@@ -532,7 +537,7 @@ function boardFilters(params) {
   return {
     state: STATES.includes(params.get("state")) ? params.get("state") : "",
     marketplace: params.get("marketplace") ?? "",
-    shopId: session.role === "admin" ? (params.get("shopId") ?? "") : "",
+    shopId: seesAllShops(session) ? (params.get("shopId") ?? "") : "",
     dueBefore: params.get("dueBefore") ?? "",
     limit: validLimit ? limit : 50,
     continuationToken: params.get("ct") ?? "",
@@ -635,7 +640,7 @@ function filterForm(filters) {
     h("div", { class: "field" }, h("label", { for: ids.mp }, t("filter.marketplace")),
       select(ids.mp, "marketplace", [["", t("filter.any")], ...MARKETPLACES.map((m) => [m, label("mp", m)])], filters.marketplace)),
   ];
-  if (session.role === "admin") {
+  if (seesAllShops(session)) {
     fields.push(h("div", { class: "field" }, h("label", { for: ids.shop }, t("filter.shop")),
       h("input", { id: ids.shop, name: "shopId", type: "text", value: filters.shopId, placeholder: t("filter.shopPlaceholder"), autocomplete: "off", spellcheck: "false" })));
   }
@@ -651,7 +656,7 @@ function filterForm(filters) {
     h("div", { class: "filter-actions" },
       h("button", { type: "submit", class: "btn btn-primary" }, t("board.apply")),
       h("a", { href: "#/", class: "btn btn-quiet" }, t("board.reset")),
-      session.role === "admin" && filters.shopId
+      seesAllShops(session) && filters.shopId
         ? h("a", { href: `#/shops/${encodeURIComponent(filters.shopId)}`, class: "btn btn-quiet" }, t("ticket.shopLink", { shop: filters.shopId }))
         : null),
     h("div", { class: "due-presets", role: "group", "aria-label": t("filter.duePresets") },
@@ -686,7 +691,7 @@ function filterForm(filters) {
 }
 
 function ticketTable(items) {
-  const admin = session.role === "admin";
+  const admin = seesAllShops(session);
   const columns = [
     ["countdown", t("col.countdown")],
     ["deadline", t("col.deadline")],
@@ -900,7 +905,7 @@ function renderTicket(gen, view) {
     h("h2", { id: "history-title" }, t("ticket.history")),
     timeline(view.history ?? []));
 
-  const operator = session.role === "admin" ? operatorPanel(gen, view) : null;
+  const operator = session.role === "operator" && can("operator") ? operatorPanel(gen, view) : null;
 
   main.replaceChildren(
     backLink(),
@@ -1223,7 +1228,7 @@ function operatorPanel(gen, view) {
 }
 
 function openOperatorDialog(gen, view, command, fixed, status) {
-  const ids = { why: uid("op-why"), by: uid("op-by"), cancel: uid("op-cancel"), who: uid("op-who") };
+  const ids = { why: uid("op-why"), by: uid("op-by"), cancel: uid("op-cancel") };
   const idempotencyKey = randomId(); // one per dialog: a double submit runs the command once
   const title = t(command.label, fixed);
   const problemArea = h("div", { class: "form-status" });
@@ -1247,8 +1252,6 @@ function openOperatorDialog(gen, view, command, fixed, status) {
     h("p", { class: "muted small" }, h("code", null, `POST /api/tickets/${view.ticketId}/operator/${command.path}`)),
     fields,
     h("div", { class: "field" }, h("label", { for: ids.why }, t("op.why")), why, whyError),
-    h("div", { class: "field" }, h("label", { for: ids.who }, t("op.operator")),
-      h("input", { id: ids.who, name: "operator", type: "text", maxlength: "100", autocomplete: "name" })),
     problemArea,
     h("div", { class: "form-actions" },
       confirm,
@@ -1267,7 +1270,6 @@ function openOperatorDialog(gen, view, command, fixed, status) {
     whyError.hidden = true;
     const data = new FormData(form);
     const body = { ...fixed, why: why.value.trim() };
-    if (String(data.get("operator") ?? "").trim()) body.operator = String(data.get("operator")).trim();
     if (command.fields.includes("by")) body.by = data.get("by");
     if (command.fields.includes("cancelPendingCompensation")) body.cancelPendingCompensation = data.get("cancelPendingCompensation") === "on";
     confirm.disabled = true;
@@ -1337,7 +1339,7 @@ async function renderShopPage(gen, shopId) {
     backLink(),
     h("div", { class: "page-head" },
       h("h1", { tabindex: "-1" }, t("shop.title", { shop: shopId })),
-      session.role === "admin" ? h("a", { class: "btn btn-quiet", href: boardHash({ ...boardFilters(new URLSearchParams()), shopId }) }, t("nav.board")) : null),
+      seesAllShops(session) ? h("a", { class: "btn btn-quiet", href: boardHash({ ...boardFilters(new URLSearchParams()), shopId }) }, t("nav.board")) : null),
     ledgerSection(ledger),
     h("div", { class: "shop-grid" }, perDay, lateness, standing));
 
@@ -1414,7 +1416,7 @@ async function loadPerDay(gen, shopId, section) {
   let token = "";
   let truncated = false;
   for (let i = 0; i < SHOP_PAGES; i++) {
-    const page = await api(gen, `/api/tickets${query({ shopId: session.role === "admin" ? shopId : "", limit: 200, continuationToken: token })}`);
+    const page = await api(gen, `/api/tickets${query({ shopId: seesAllShops(session) ? shopId : "", limit: 200, continuationToken: token })}`);
     tickets.push(...(page?.items ?? []).filter((item) => item.shopId === shopId));
     token = page?.continuationToken ?? "";
     if (!token) break;

@@ -55,6 +55,8 @@ internal sealed class FunctionHarness : IAsyncDisposable
             ["Sellers:Accounts:0:ShopId"] = TicketHost.Shop,
             ["Sellers:Accounts:0:AccountId"] = "ops-a",
             ["Sellers:Accounts:0:ApiKeySha256"] = TicketHost.Sha(TicketHost.SellerKey),
+            ["Operators:Accounts:0:Name"] = TicketHost.OperatorName,
+            ["Operators:Accounts:0:ApiKeySha256"] = TicketHost.Sha(TicketHost.OperatorKey),
             ["Sellers:Accounts:0:Permissions"] = "tickets.read,tickets.reply",
             ["Sellers:Accounts:1:ShopId"] = TicketHost.Shop,
             ["Sellers:Accounts:1:AccountId"] = "viewer-a",

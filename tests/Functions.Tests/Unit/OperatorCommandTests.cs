@@ -19,7 +19,7 @@ public sealed class OperatorCommandTests(AzuriteServer azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private async Task<Answer> CommandAsync(Mock<DurableTaskClient> client, string ticketId, string action, string body, string? apiKey = TicketHost.AdminKey,
+    private async Task<Answer> CommandAsync(Mock<DurableTaskClient> client, string ticketId, string action, string body, string? apiKey = TicketHost.OperatorKey,
         string? idempotencyKey = null)
     {
         var headers = idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey };
@@ -63,7 +63,7 @@ public sealed class OperatorCommandTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GivenTheAdminKeyAndAValidBody_WhenPausing_ThenRaisesTheAuditedPauseCommand_And200WithThePausedTicket()
+    public async Task GivenAnOperatorKeyAndAValidBody_WhenPausing_ThenRaisesThePauseCommandAuditedUnderTheKeysPerson_And200WithThePausedTicket()
     {
         var ticket = await _harness.OpenTicketAsync(Payloads.NewOrderId());
         var client = FunctionHarness.Client();
@@ -78,13 +78,13 @@ public sealed class OperatorCommandTests(AzuriteServer azurite) : IAsyncLifetime
         var signal = Assert.Single(raised);
         Assert.Equal("operator:op-1", signal.CommandId);
         var pause = Assert.IsType<PauseClock>(signal.Command);
-        Assert.Equal("admin:alice", pause.Operator);
+        Assert.Equal(TicketHost.OperatorName, pause.Operator); // the key's person, not the body's "alice"
         Assert.Equal("carrier strike", pause.Why);
         client.Verify(c => c.RaiseEventAsync(ticket.TicketId, TicketOrchestrator.SignalEvent, It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task GivenTheAdminKey_WhenExtendingTheDeadline_ThenRaisesExtendDeadlineByTheIsoDuration()
+    public async Task GivenAnOperatorKey_WhenExtendingTheDeadline_ThenRaisesExtendDeadlineByTheIsoDuration()
     {
         var ticket = await _harness.OpenTicketAsync(Payloads.NewOrderId());
         var client = FunctionHarness.Client();
@@ -97,7 +97,7 @@ public sealed class OperatorCommandTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal(200, answer.Status);
         var extend = Assert.IsType<ExtendDeadline>(Assert.Single(raised).Command);
         Assert.Equal(TimeSpan.FromHours(4), extend.By);
-        Assert.Equal("admin:unnamed", extend.Operator);
+        Assert.Equal(TicketHost.OperatorName, extend.Operator);
         Assert.Equal(ticket.State.ActiveDeadline!.DueAt.AddHours(4), DateTimeOffset.Parse((string)answer.Body!["activeDeadline"]!["dueAt"]!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
