@@ -40,7 +40,7 @@ param operators = [
     name: 'li.wei'
     permissions: [
       'tickets.read'
-      'tickets.operate'
+      'operator'
     ]
   }
 ]
