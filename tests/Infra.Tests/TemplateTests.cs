@@ -103,7 +103,7 @@ public sealed partial class TemplateTests(TemplateSnapshots snapshots) : IClassF
         var settings = Example.AppSettings;
 
         Assert.Equal("li.wei", settings["Operators__Accounts__0__Name"]);
-        Assert.Equal("tickets.read,tickets.operate", settings["Operators__Accounts__0__Permissions"]);
+        Assert.Equal("tickets.read,operator", settings["Operators__Accounts__0__Permissions"]);
         Assert.Equal("shop-1001", settings["Sellers__Accounts__0__ShopId"]);
         Assert.Equal("ops-1", settings["Sellers__Accounts__0__AccountId"]);
         Assert.Equal("tickets.read,tickets.reply", settings["Sellers__Accounts__0__Permissions"]);
