@@ -44,7 +44,11 @@ internal sealed class HostClient : IDisposable
 
     public async Task<Scrape> ScrapeAsync(CancellationToken ct)
     {
-        var text = await _http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey); // metrics are the admin's
+        using var response = await _http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync(ct);
         return new Scrape(text, _options.Hub ?? HubFrom(text), DateTimeOffset.UtcNow);
     }
 

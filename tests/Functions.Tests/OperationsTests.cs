@@ -10,19 +10,43 @@ namespace UrgeShipment.Functions.Tests;
 public sealed class OperationsTests(AzuriteServer azurite)
 {
     [Fact]
+    public async Task MetricsAndOpenApi_AreTheAdminsAndOperators_UnlessServedToAnyoneBySetting()
+    {
+        await using (var host = new TicketHost(azurite))
+        {
+            foreach (var path in new[] { "/metrics", "/openapi/v1.json" })
+            {
+                using var anonymous = host.CreateClient();
+                using var refused = await anonymous.GetAsync(path);
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+                using var seller = host.As(TicketHost.SellerKey);
+                Assert.Equal(HttpStatusCode.Forbidden, (await seller.GetAsync(path)).StatusCode);
+                using var person = host.As(TicketHost.OperatorKey);
+                Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(path)).StatusCode);
+            }
+        }
+        await using var open = new TicketHost(azurite, new Dictionary<string, string?> { ["Operations:AnonymousMetrics"] = "true" });
+        using var client = open.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
     public async Task Health_Metrics_OpenApi_Answer()
     {
         await using var host = new TicketHost(azurite);
         using var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
         await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Now, host.Now.AddDays(-3)));
-        var metrics = await client.GetStringAsync("/metrics");
+        using var admin = host.As(TicketHost.AdminKey);
+        var metrics = await admin.GetStringAsync("/metrics");
         // Every storage request is counted: the Durable Task Framework's (queues, blobs, its tables) and ours.
         Assert.Contains("urgeshipment_storage_requests{hub=", metrics, StringComparison.Ordinal);
         Assert.Contains("service=\"queue\"", metrics, StringComparison.Ordinal);
         Assert.Contains("service=\"blob\"", metrics, StringComparison.Ordinal);
         Assert.Contains("service=\"table\"", metrics, StringComparison.Ordinal);
-        var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        var openApi = JsonNode.Parse(await admin.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openApi["paths"]!["/api/webhooks/{marketplace}"]);
         Assert.NotNull(openApi["paths"]!["/api/tickets/{ticketId}/reply"]);
     }

@@ -45,6 +45,7 @@ public static class UrgeShipmentServices
             .Validate(o => o.Accounts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() == o.Accounts.Count, "Operator names must be unique.")
             .ValidateOnStart();
         services.AddOptions<ClockOptions>().BindConfiguration("Clock");
+        services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
         services.AddOptions<HttpOptions>().BindConfiguration("Http");
         services.AddOptions<TicketSettings>().BindConfiguration("Orchestration");
         services.AddOptions<WatchdogOptions>().BindConfiguration("Watchdog");

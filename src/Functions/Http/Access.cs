@@ -19,6 +19,18 @@ public static class Access
         return caller.Can(permission) ? null : Problems.Forbidden($"This key lacks {permission}.");
     }
 
+    /// <summary>
+    /// Null when the caller may read <c>/metrics</c> and <c>/openapi/v1.json</c>: anyone when
+    /// <c>Operations:AnonymousMetrics</c> is set (a scraper inside a private network), otherwise the admin or an operator.
+    /// </summary>
+    public static ProblemHttpResult? CheckOperations(this Callers callers, HttpRequest request, OperationsOptions options) =>
+        options.AnonymousMetrics ? null : callers.Identify(request) switch
+        {
+            null => Problems.Unauthorized(),
+            Caller.Admin or Caller.PlatformOperator => null,
+            _ => Problems.Forbidden("Metrics and the API description are for the admin and operators (or set Operations:AnonymousMetrics)."),
+        };
+
     /// <summary>Null when the caller may see the shop; otherwise the 403 to answer.</summary>
     public static ProblemHttpResult? CheckShop(this Caller caller, string? shopId) =>
         caller.Sees(shopId) ? null : Problems.Forbidden(caller is Caller.Seller ? "Sellers see their own shop only." : "Not this shop.");

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using UrgeShipment.Functions.Security;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +12,7 @@ namespace UrgeShipment.Functions.Http;
 /// The dashboard (static files from <c>wwwroot/</c>, no build step, no CDN) and the OpenAPI document. The dashboard's
 /// catch-all route answers every other GET: a file, or a 404 problem.
 /// </summary>
-public sealed class DashboardFunctions
+public sealed class DashboardFunctions(Callers callers, IOptions<OperationsOptions> operations)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private static readonly PhysicalFileProvider Files = new(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
@@ -31,6 +33,10 @@ public sealed class DashboardFunctions
     [Function(nameof(OpenApi))]
     public IResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request)
     {
+        if (callers.CheckOperations(request, operations.Value) is { } denied)
+        {
+            return denied;
+        }
         var paths = new JsonObject();
         foreach (var function in FunctionCatalog.Http.Where(f => f.Name is not nameof(Dashboard) and not nameof(OpenApi)).OrderBy(f => f.Route, StringComparer.Ordinal))
         {

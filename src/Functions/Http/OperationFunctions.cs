@@ -20,7 +20,7 @@ public sealed record MeView(string Role, string AccountId, string? ShopId, IRead
 
 /// <summary>Health, metrics, who-am-I and the dev clock.</summary>
 public sealed partial class OperationFunctions(Callers callers, TableServiceClient tables, StorageNames names, MetricsText metrics,
-    IOptions<ClockOptions> clockOptions, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
+    IOptions<ClockOptions> clockOptions, IOptions<OperationsOptions> operations, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
 {
     [Function(nameof(Health))]
     public async Task<IResult> Health(
@@ -42,7 +42,7 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
 
     [Function(nameof(Metrics))]
     public IResult Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request) =>
-        TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
+        callers.CheckOperations(request, operations.Value) ?? (IResult)TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
 
     /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
     [Function(nameof(WhoAmI))]

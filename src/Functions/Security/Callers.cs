@@ -45,6 +45,13 @@ public sealed class OperatorOptions
     public List<OperatorAccount> Accounts { get; init; } = [];
 }
 
+/// <summary><c>Operations</c>: who may read the operations endpoints.</summary>
+public sealed class OperationsOptions
+{
+    /// <summary>Serve <c>/metrics</c> and <c>/openapi/v1.json</c> without a key (off: the admin and operators only).</summary>
+    public bool AnonymousMetrics { get; set; }
+}
+
 public sealed class AdminOptions
 {
     [RegularExpression("^[0-9a-fA-F]{64}$")]

@@ -1442,7 +1442,9 @@ async function loadLateness(gen, section) {
   const head = h("h2", { id: "lateness-title" }, t("shop.lateness"));
   let text = "";
   try {
-    const response = await fetch("/metrics", { cache: "no-store", credentials: "omit" });
+    // Metrics are the admin's and operators' (unless the app serves them to anyone): a seller's board shows no data.
+    const headers = seesAllShops(session) ? { Authorization: `Bearer ${session.key}` } : {};
+    const response = await fetch("/metrics", { cache: "no-store", credentials: "omit", headers });
     text = response.ok ? await response.text() : "";
   } catch {
     text = "";
