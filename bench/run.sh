@@ -86,6 +86,8 @@ env \
   Logging__LogLevel__Default=Warning \
   AzureFunctionsJobHost__logging__logLevel__default=Warning \
   Clock__AllowTravel=true \
+  RateLimits__PermitsPerMinute=100000000 \
+  RateLimits__WebhookPermitsPerMinute=100000000 \
   AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
   Admin__ApiKeySha256="$(sha "$admin_key")" \
   Sellers__Accounts__0__ShopId=shop-bench \

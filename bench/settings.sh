@@ -137,6 +137,8 @@ run_config() {
     Logging__LogLevel__Default=Warning \
     AzureFunctionsJobHost__logging__logLevel__default=Warning \
     Clock__AllowTravel=true \
+    RateLimits__PermitsPerMinute=100000000 \
+    RateLimits__WebhookPermitsPerMinute=100000000 \
     AzureWebJobs__DeadlineWatchdog__Disabled=true \
     AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
     AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount="$partitions" \

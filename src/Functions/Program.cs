@@ -6,5 +6,6 @@ using UrgeShipment.Functions.Http;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<UnhandledErrors>();
+builder.UseMiddleware<RateLimitedCalls>();
 builder.Services.AddUrgeShipment(builder.Configuration, builder.Environment, HostJson.Load(builder.Configuration, builder.Environment.ContentRootPath));
 await builder.Build().RunAsync();

@@ -54,12 +54,21 @@ public sealed class Program
             }
         }
 
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<System.Threading.RateLimiting.PartitionedRateLimiter<HttpContext>>((options, limiter) =>
+            {
+                options.GlobalLimiter = limiter; // the app's per-caller limit (CallerRateLimits), as under the Functions host
+                options.OnRejected = (rejected, ct) => UrgeShipment.Functions.Http.CallerRateLimits.RejectAsync(rejected.HttpContext, rejected.Lease, ct);
+            });
+
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapFunctions(hostJson);
         await app.RunAsync();
     }

@@ -303,6 +303,7 @@ public sealed class DashboardHost : IAsyncLifetime
             ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = AzuriteServer.UniqueName("dash"),
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.250",
             ["Admin__ApiKeySha256"] = Sha(AdminKey),
+            ["RateLimits__PermitsPerMinute"] = "1000000",
             ["Operators__Accounts__0__Name"] = OperatorName,
             ["Operators__Accounts__0__ApiKeySha256"] = Sha(OperatorKey),
             ["Sellers__Accounts__0__ShopId"] = ShopA,

@@ -62,6 +62,7 @@ public sealed class TicketHost : WebApplicationFactory<UrgeShipment.SelfHost.Pro
     public static IReadOnlyDictionary<string, string?> Settings(string connectionString, string hub) => new Dictionary<string, string?>
     {
         ["LocalSettingsPath"] = "/nonexistent/local.settings.json",
+        ["RateLimits:PermitsPerMinute"] = "1000000", // the tests poll; RateLimitTests sets its own
         ["AzureWebJobsStorage"] = connectionString,
         ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = hub,
         // Faster than shipped (1 s) so a test waits milliseconds: the pitfall tests run the shipped settings.

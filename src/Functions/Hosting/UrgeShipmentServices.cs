@@ -46,6 +46,8 @@ public static class UrgeShipmentServices
             .ValidateOnStart();
         services.AddOptions<ClockOptions>().BindConfiguration("Clock");
         services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
+        services.AddOptions<Http.RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => Http.CallerRateLimits.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Http.RateLimitOptions>>().Value));
         services.AddOptions<HttpOptions>().BindConfiguration("Http");
         services.AddOptions<TicketSettings>().BindConfiguration("Orchestration");
         services.AddOptions<WatchdogOptions>().BindConfiguration("Watchdog");
