@@ -66,6 +66,7 @@ public static class UrgeShipmentServices
         services.AddSingleton(names);
         services.AddSingleton(counter);
         services.AddSingleton(storage);
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>(StorageHealthCheck.Name);
         services.AddSingleton(storage.Tables(counter.Count(new TableClientOptions(), "table")));
         services.AddSingleton<TicketTable>();
         services.AddSingleton<TicketIndex>();

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using UrgeShipment.Functions.Hosting;
 using UrgeShipment.Functions.Projections;
@@ -19,7 +20,7 @@ public sealed record HealthView(string Status, string Storage);
 public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
 
 /// <summary>Health, metrics, who-am-I and the dev clock.</summary>
-public sealed partial class OperationFunctions(Callers callers, TableServiceClient tables, StorageNames names, MetricsText metrics,
+public sealed partial class OperationFunctions(Callers callers, HealthCheckService health, MetricsText metrics,
     IOptions<ClockOptions> clockOptions, IOptions<OperationsOptions> operations, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
 {
     [Function(nameof(Health))]
@@ -27,17 +28,14 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        try
+        var report = await health.CheckHealthAsync(cancellationToken);
+        var storage = report.Entries.TryGetValue(StorageHealthCheck.Name, out var entry) ? entry.Description ?? entry.Status.ToString() : "unknown";
+        if (report.Status == HealthStatus.Healthy)
         {
-            await tables.GetTableClient(names.TicketsTable).GetEntityIfExistsAsync<TableEntity>("health", "probe", select: ["RowKey"], cancellationToken);
-            return TypedResults.Ok(new HealthView("healthy", "reachable"));
+            return TypedResults.Ok(new HealthView("healthy", storage));
         }
-        catch (Exception e) when (e is RequestFailedException or AggregateException)
-        {
-            // the storage SDK's answer after its retries: unreachable (or refusing); logged, never shown
-            LogUnhealthy(logger, e);
-            return TypedResults.Json(new HealthView("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        LogUnhealthy(logger, report.Status.ToString());
+        return TypedResults.Json(new HealthView("unhealthy", storage), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     [Function(nameof(Metrics))]
@@ -130,6 +128,6 @@ public sealed partial class OperationFunctions(Callers callers, TableServiceClie
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ClockOff() =>
         Problems.Of(StatusCodes.Status404NotFound, "not_found", "Not found.", "The dev clock is off (Clock:AllowTravel).");
 
-    [LoggerMessage(LogLevel.Warning, "Health check: storage unreachable.")]
-    private static partial void LogUnhealthy(ILogger logger, Exception exception);
+    [LoggerMessage(LogLevel.Warning, "Health check: {Status}.")]
+    private static partial void LogUnhealthy(ILogger logger, string status);
 }
