@@ -32,7 +32,7 @@ public sealed class HostileInputTests(AzuriteServer azurite)
         var opened = await host.WebhookOkAsync(Marketplace, Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3)));
         var ticketId = (string)opened["ticketId"]!;
         await host.SettledAsync(ticketId);
-        var before = await SnapshotAsync(hub);
+        var before = await StableSnapshotAsync(hub); // the ticket's last episode (after its last record) is checkpointed
 
         var corpus = Corpus(ticketId, host.Now).ToList();
         Assert.True(corpus.Count >= 1000, $"only {corpus.Count} requests generated");
@@ -584,6 +584,23 @@ public sealed class HostileInputTests(AzuriteServer azurite)
     }
 
     // ------------------------------------------------------------------ what is stored
+
+    /// <summary>The snapshot once two taken half a second apart agree: no orchestration episode is still being checkpointed.</summary>
+    private async Task<string> StableSnapshotAsync(string hub)
+    {
+        var last = await SnapshotAsync(hub);
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(500);
+            var next = await SnapshotAsync(hub);
+            if (next == last)
+            {
+                return next;
+            }
+            last = next;
+        }
+        throw new TimeoutException("The hub's tables did not settle within 20 s.");
+    }
 
     /// <summary>Every row of every table of the hub (ours and DTF's), as "table/partition/row"; nothing else changes meaning.</summary>
     private async Task<string> SnapshotAsync(string hub)

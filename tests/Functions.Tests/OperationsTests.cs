@@ -112,6 +112,23 @@ public sealed class OperationsTests(AzuriteServer azurite)
         File.Delete(file);
     }
 
+    [Theory]
+    [InlineData("Http:CommandWait", "01:00:00", "CommandWait")]
+    [InlineData("Orchestration:ActivityMaxAttempts", "0", "ActivityMaxAttempts")]
+    [InlineData("Orchestration:TurnsPerGeneration", "-1", "TurnsPerGeneration")]
+    [InlineData("Retention:CompletedTickets", "00:00:01", "CompletedTickets")]
+    [InlineData("Watchdog:Margin", "-00:01:00", "Margin")]
+    [InlineData("Clock:RefreshInterval", "00:00:00", "RefreshInterval")]
+    [InlineData("Compensation:GatewayUrl", "ftp://finance.example/", "GatewayUrl")]
+    [InlineData("RateLimits:PermitsPerMinute", "0", "PermitsPerMinute")]
+    [InlineData("Operators:Accounts:0:ApiKeySha256", "not-hex", "Operators:Accounts")]
+    public async Task ASettingOutOfItsRange_StopsTheHostAtStart_NamingIt(string key, string value, string named)
+    {
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { [key] = value });
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        Assert.Contains(named, failure.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DevClock_IsNotFoundUnlessAllowed()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ public sealed class ClockOptions
     public bool AllowTravel { get; set; }
 
     /// <summary>How often a host re-reads the stored offset, so that every host on the same storage keeps one clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 

@@ -44,16 +44,20 @@ public static class UrgeShipmentServices
                 "Every Operators:Accounts entry needs a Name (letters, digits, '.', '_', '-', ' ') and a 64-hex-digit ApiKeySha256.")
             .Validate(o => o.Accounts.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() == o.Accounts.Count, "Operator names must be unique.")
             .ValidateOnStart();
-        services.AddOptions<ClockOptions>().BindConfiguration("Clock");
-        services.AddOptions<OperationsOptions>().BindConfiguration("Operations");
+        services.AddOptions<ClockOptions>().BindConfiguration("Clock").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OperationsOptions>().BindConfiguration("Operations").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Http.RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => Http.CallerRateLimits.Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Http.RateLimitOptions>>().Value));
-        services.AddOptions<HttpOptions>().BindConfiguration("Http");
-        services.AddOptions<TicketSettings>().BindConfiguration("Orchestration");
-        services.AddOptions<WatchdogOptions>().BindConfiguration("Watchdog");
-        services.AddOptions<RetentionOptions>().BindConfiguration("Retention");
-        services.AddOptions<CompensationOptions>().BindConfiguration("Compensation");
-        services.AddOptions<NotificationOptions>().BindConfiguration("Notifications");
+        services.AddOptions<HttpOptions>().BindConfiguration("Http").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TicketSettings>().BindConfiguration("Orchestration").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WatchdogOptions>().BindConfiguration("Watchdog").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration("Retention").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CompensationOptions>().BindConfiguration("Compensation")
+            .Validate(o => o.GatewayUrl is null || (o.GatewayUrl.IsAbsoluteUri && o.GatewayUrl.Scheme is "http" or "https"), "Compensation:GatewayUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        services.AddOptions<NotificationOptions>().BindConfiguration("Notifications")
+            .Validate(o => o.ChannelUrl is null || (o.ChannelUrl.IsAbsoluteUri && o.ChannelUrl.Scheme is "http" or "https"), "Notifications:ChannelUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
 
         services.AddSingleton(new BusinessClock(TimeProvider.System));
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<BusinessClock>());

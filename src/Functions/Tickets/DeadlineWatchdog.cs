@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace UrgeShipment.Functions.Tickets;
 public sealed class WatchdogOptions
 {
     /// <summary>A deadline is overdue when the listing shows it lapsed more than this long ago and the ticket still waits on it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Margin { get; set; } = TimeSpan.FromMinutes(1);
 }
 

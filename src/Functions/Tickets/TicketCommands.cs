@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.DurableTask;
@@ -10,6 +11,7 @@ namespace UrgeShipment.Functions.Tickets;
 public sealed class HttpOptions
 {
     /// <summary>How long a seller reply, operator command or webhook waits for its ticket to apply it before answering 202.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan CommandWait { get; set; } = TimeSpan.FromSeconds(10);
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using UrgeShipment.Domain;
@@ -50,16 +51,21 @@ public sealed record TicketSettings
     public static TicketSettings Default { get; } = new();
 
     /// <summary>Attempts of an effect (settlement, notice, complaint filing) before it becomes a failed work item.</summary>
+    [Range(1, 100)]
     public int ActivityMaxAttempts { get; init; } = 6;
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan ActivityFirstRetry { get; init; } = TimeSpan.FromSeconds(5);
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan ActivityMaxRetry { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Attempts of writing the ticket table before the orchestration carries the writes to its next turn.</summary>
+    [Range(1, 100)]
     public int RecordMaxAttempts { get; init; } = 8;
 
     /// <summary>Turns (commands, timers, effects) in one generation before it continues as new, so history stays short.</summary>
+    [Range(1, 100_000)]
     public int TurnsPerGeneration { get; init; } = 40;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
@@ -11,6 +12,7 @@ namespace UrgeShipment.Functions.Tickets;
 public sealed class RetentionOptions
 {
     /// <summary>How long a completed ticket is kept after completion. The shop ledger keeps its entries for good.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan CompletedTickets { get; set; } = TimeSpan.FromDays(180);
 }
 
