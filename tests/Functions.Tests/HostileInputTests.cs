@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using UrgeShipment.Tests.Shared;
 
 namespace UrgeShipment.Functions.Tests;
@@ -32,7 +31,7 @@ public sealed class HostileInputTests(AzuriteServer azurite)
         var opened = await host.WebhookOkAsync(Marketplace, Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3)));
         var ticketId = (string)opened["ticketId"]!;
         await host.SettledAsync(ticketId);
-        var before = await StableSnapshotAsync(hub); // the ticket's last episode (after its last record) is checkpointed
+        var before = await HubSnapshot.StableAsync(azurite, hub); // the ticket's last episode (after its last record) is checkpointed
 
         var corpus = Corpus(ticketId, host.Now).ToList();
         Assert.True(corpus.Count >= 1000, $"only {corpus.Count} requests generated");
@@ -55,7 +54,7 @@ public sealed class HostileInputTests(AzuriteServer azurite)
         }
 
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {corpus.Count} answers were wrong:{Environment.NewLine}{string.Join(Environment.NewLine, wrong.Take(40))}");
-        var after = await SnapshotAsync(hub);
+        var after = await HubSnapshot.TakeAsync(azurite, hub);
         Assert.Equal(before, after);
         Assert.Equal("awaiting_seller_reply", (string?)(await host.TicketAsync(ticketId))!["state"]);
     }
@@ -581,44 +580,5 @@ public sealed class HostileInputTests(AzuriteServer azurite)
             at = start + size + 2;
         }
         return result.ToArray();
-    }
-
-    // ------------------------------------------------------------------ what is stored
-
-    /// <summary>The snapshot once two taken half a second apart agree: no orchestration episode is still being checkpointed.</summary>
-    private async Task<string> StableSnapshotAsync(string hub)
-    {
-        var last = await SnapshotAsync(hub);
-        for (var i = 0; i < 40; i++)
-        {
-            await Task.Delay(500);
-            var next = await SnapshotAsync(hub);
-            if (next == last)
-            {
-                return next;
-            }
-            last = next;
-        }
-        throw new TimeoutException("The hub's tables did not settle within 20 s.");
-    }
-
-    /// <summary>Every row of every table of the hub (ours and DTF's), as "table/partition/row"; nothing else changes meaning.</summary>
-    private async Task<string> SnapshotAsync(string hub)
-    {
-        var service = new TableServiceClient(azurite.ConnectionString);
-        var rows = new List<string>();
-        await foreach (var table in service.QueryAsync())
-        {
-            if (!table.Name.StartsWith(hub, StringComparison.OrdinalIgnoreCase) || table.Name.EndsWith("Partitions", StringComparison.Ordinal))
-            {
-                continue; // the partition table's lease rows change every few seconds, by design
-            }
-            await foreach (var row in service.GetTableClient(table.Name).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
-            {
-                rows.Add($"{table.Name}/{row.PartitionKey}/{row.RowKey}");
-            }
-        }
-        rows.Sort(StringComparer.Ordinal);
-        return string.Join(Environment.NewLine, rows);
     }
 }

@@ -120,6 +120,8 @@ public sealed class SelfHostProcessTests(AzuriteServer azurite)
         {
             ticketId = await OpenAsync(first, "pinduoduo", Payloads.NewOrderId());
             await first.SettledAsync(ticketId);
+            // Killed while idle: a result still in flight would be invisible for the queue's visibility timeout (a minute).
+            await HubSnapshot.StableAsync(azurite, hub);
             await first.KillAsync(); // its partition leases are still held for ~30 s
         }
         // The same worker id takes its leases back at once; a new id would wait for them to expire (the reply would be 202).
