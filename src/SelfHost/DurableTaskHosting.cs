@@ -83,7 +83,7 @@ public static class DurableTaskHosting
 
 /// <summary>
 /// Runs the <see cref="TaskHubWorker"/>: checks the hub's partition count (<see cref="TaskHubPartitions"/>), creates the task hub's queues, tables and lease container, registers every
-/// <c>[OrchestrationTrigger]</c> and <c>[ActivityTrigger]</c> function found by <see cref="FunctionCatalog"/>, starts.
+/// orchestrator and activity function found by <see cref="FunctionCatalog"/>, starts.
 /// </summary>
 public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationService backend, AzureStorageOrchestrationServiceSettings settings, DataConverter converter, IServiceProvider services,
     IConfiguration configuration, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
@@ -147,7 +147,7 @@ public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationSe
     }
 }
 
-/// <summary>An <c>[OrchestrationTrigger]</c> function: <c>(TaskOrchestrationContext context, TInput input) → Task&lt;TOutput&gt;</c>.</summary>
+/// <summary>An orchestrator function: <c>(TaskOrchestrationContext context, TInput input) → Task&lt;TOutput&gt;</c>.</summary>
 internal sealed class FunctionOrchestrator : ITaskOrchestrator
 {
     private readonly MethodInfo _method;

@@ -102,21 +102,30 @@ public static class JsonBodies
         {
             return (null, DuplicateOrMalformed(body));
         }
-        if (Undecodable(document.RootElement, "") is { } bad)
+        if (FirstFault(document.RootElement, "") is { } bad)
         {
             document.Dispose();
-            return (null, Problems.Invalid(StatusCodes.Status400BadRequest, bad.Length == 0 ? "body" : bad,
-                "holds a string that is not valid Unicode (a lone surrogate escape).", "invalid_string"));
+            return (null, Refusal(bad));
         }
         return (document, null);
     }
 
-    /// <summary>The path of the first property name or string value that cannot be decoded, or null.</summary>
-    private static string? Undecodable(JsonElement element, string path)
+    private enum Fault
+    {
+        Undecodable,
+        Duplicate,
+    }
+
+    /// <summary>
+    /// The first property name or string value that cannot be decoded, or name repeated in its object (possible only
+    /// in a document parsed with duplicates allowed), with its path; null when there is none.
+    /// </summary>
+    private static (string Path, Fault Fault)? FirstFault(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
                     string name;
@@ -126,9 +135,13 @@ public static class JsonBodies
                     }
                     catch (InvalidOperationException)
                     {
-                        return path;
+                        return (path, Fault.Undecodable);
                     }
-                    if (Undecodable(property.Value, FieldErrors.Path(path, name)) is { } inner)
+                    if (!seen.Add(name))
+                    {
+                        return (FieldErrors.Path(path, name), Fault.Duplicate);
+                    }
+                    if (FirstFault(property.Value, FieldErrors.Path(path, name)) is { } inner)
                     {
                         return inner;
                     }
@@ -138,7 +151,7 @@ public static class JsonBodies
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (Undecodable(item, $"{path}[{index++}]") is { } inner)
+                    if (FirstFault(item, $"{path}[{index++}]") is { } inner)
                     {
                         return inner;
                     }
@@ -152,45 +165,17 @@ public static class JsonBodies
                 }
                 catch (InvalidOperationException)
                 {
-                    return path;
+                    return (path, Fault.Undecodable);
                 }
             default:
                 return null;
         }
     }
 
-    private static string? FirstDuplicate(JsonElement element, string path)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (!seen.Add(property.Name))
-                    {
-                        return FieldErrors.Path(path, property.Name);
-                    }
-                    if (FirstDuplicate(property.Value, FieldErrors.Path(path, property.Name)) is { } inner)
-                    {
-                        return inner;
-                    }
-                }
-                return null;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FirstDuplicate(item, $"{path}[{index++}]") is { } inner)
-                    {
-                        return inner;
-                    }
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
+    private static ProblemHttpResult Refusal((string Path, Fault Fault) fault) => fault.Fault == Fault.Undecodable
+        ? Problems.Invalid(StatusCodes.Status400BadRequest, fault.Path.Length == 0 ? "body" : fault.Path,
+            "holds a string that is not valid Unicode (a lone surrogate escape).", "invalid_string")
+        : Problems.Invalid(StatusCodes.Status400BadRequest, fault.Path, "appears more than once in its object.", "duplicate_property");
 
     /// <summary>
     /// A body the strict reader refused: if a reader that allows duplicate names takes it, a name was repeated (the
@@ -201,8 +186,9 @@ public static class JsonBodies
         try
         {
             using var lenient = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Options.MaxDepth });
-            var field = FirstDuplicate(lenient.RootElement, "") is { Length: > 0 } path ? path : "body";
-            return Problems.Invalid(StatusCodes.Status400BadRequest, field, "appears more than once in its object.", "duplicate_property");
+            return FirstFault(lenient.RootElement, "") is { } fault
+                ? Refusal(fault)
+                : Problems.Invalid(StatusCodes.Status400BadRequest, "body", "repeats a name in one of its objects.", "duplicate_property");
         }
         catch (JsonException)
         {
