@@ -7,5 +7,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<UnhandledErrors>();
 builder.UseMiddleware<RateLimitedCalls>();
+builder.UseMiddleware<UrgeShipment.Functions.Security.AuthorizedCalls>();
 builder.Services.AddUrgeShipment(builder.Configuration, builder.Environment, HostJson.Load(builder.Configuration, builder.Environment.ContentRootPath));
 await builder.Build().RunAsync();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Cronos;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using UrgeShipment.Functions.Hosting;
@@ -26,7 +27,8 @@ public static class FunctionEndpoints
                 ? app.Map("/" + route, context => InvokeAsync(function.Method, binders, context))
                 : app.MapMethods("/" + route, function.Methods, context => InvokeAsync(function.Method, binders, context));
             endpoint.WithName(function.Name)
-                .WithDisplayName(function.Name);
+                .WithDisplayName(function.Name)
+                .WithMetadata([.. function.Method.GetCustomAttributes(inherit: true).Where(a => a is IAuthorizeData or IAllowAnonymous)]);
         }
         return app;
     }

@@ -69,6 +69,8 @@ public sealed class Program
         });
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization(); // the functions' [Authorize] policies, carried as endpoint metadata (FunctionEndpoints)
         app.MapFunctions(hostJson);
         await app.RunAsync();
     }

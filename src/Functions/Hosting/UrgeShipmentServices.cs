@@ -63,6 +63,7 @@ public static class UrgeShipmentServices
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<BusinessClock>());
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton<Callers>();
+        services.AddCallerAuthorization();
         services.AddSingleton<MetricsText>();
 
         var names = new StorageNames(hostJson.HubName);

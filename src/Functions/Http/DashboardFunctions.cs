@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Options;
-using UrgeShipment.Functions.Security;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.FileProviders;
 using UrgeShipment.Functions.Hosting;
+using UrgeShipment.Functions.Security;
 
 namespace UrgeShipment.Functions.Http;
 
@@ -12,12 +12,13 @@ namespace UrgeShipment.Functions.Http;
 /// The dashboard (static files from <c>wwwroot/</c>, no build step, no CDN) and the OpenAPI document. The dashboard's
 /// catch-all route answers every other GET: a file, or a 404 problem.
 /// </summary>
-public sealed class DashboardFunctions(Callers callers, IOptions<OperationsOptions> operations)
+public sealed class DashboardFunctions
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
     private static readonly PhysicalFileProvider Files = new(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
 
     [Function(nameof(Dashboard))]
+    [AllowAnonymous] // the page itself; every call it makes carries the key typed into it
     public IResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{*path}")] HttpRequest request, string? path)
     {
         var file = Files.GetFileInfo(string.IsNullOrEmpty(path) ? "index.html" : path);
@@ -31,12 +32,9 @@ public sealed class DashboardFunctions(Callers callers, IOptions<OperationsOptio
 
     /// <summary>The HTTP API as OpenAPI 3.1, derived from the functions' own triggers.</summary>
     [Function(nameof(OpenApi))]
+    [Authorize(Policy = Policies.Operations)]
     public IResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request)
     {
-        if (callers.CheckOperations(request, operations.Value) is { } denied)
-        {
-            return denied;
-        }
         var paths = new JsonObject();
         foreach (var function in FunctionCatalog.Http.Where(f => f.Name is not nameof(Dashboard) and not nameof(OpenApi)).OrderBy(f => f.Route, StringComparer.Ordinal))
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -20,10 +21,11 @@ public sealed record HealthView(string Status, string Storage);
 public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
 
 /// <summary>Health, metrics, who-am-I and the dev clock.</summary>
-public sealed partial class OperationFunctions(Callers callers, HealthCheckService health, MetricsText metrics,
-    IOptions<ClockOptions> clockOptions, IOptions<OperationsOptions> operations, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
+public sealed partial class OperationFunctions(IAuthorizationService authorization, HealthCheckService health, MetricsText metrics,
+    IOptions<ClockOptions> clockOptions, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
 {
     [Function(nameof(Health))]
+    [AllowAnonymous] // probes
     public async Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -39,33 +41,32 @@ public sealed partial class OperationFunctions(Callers callers, HealthCheckServi
     }
 
     [Function(nameof(Metrics))]
+    [Authorize(Policy = Policies.Operations)]
     public IResult Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request) =>
-        callers.CheckOperations(request, operations.Value) ?? (IResult)TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
+        TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
 
     /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
     [Function(nameof(WhoAmI))]
+    [Authorize] // any known key
     public IResult WhoAmI([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me")] HttpRequest request) =>
-        callers.Identify(request) switch
+        request.Caller() switch
         {
-            null => Problems.Unauthorized(),
             Caller.Seller s => TypedResults.Ok(new MeView("seller", s.AccountId, s.ShopId, [.. s.Permissions.Order(StringComparer.Ordinal)], clock.GetUtcNow())),
             Caller.PlatformOperator o => TypedResults.Ok(new MeView("operator", o.Name, null, [.. o.Permissions.Where(o.Can).Order(StringComparer.Ordinal)], clock.GetUtcNow())),
             var admin => TypedResults.Ok(new MeView("admin", admin.Id, null, [Permissions.Read, "dev.clock"], clock.GetUtcNow())),
         };
 
+    /// <summary>The dev clock: 404 while it is off (whoever asks), otherwise the admin policy, checked here after that.</summary>
     [Function(nameof(GetDevClock))]
-    public IResult GetDevClock([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dev/clock")] HttpRequest request)
+    [AllowAnonymous]
+    public async Task<IResult> GetDevClock([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dev/clock")] HttpRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (!clockOptions.Value.AllowTravel)
         {
             return ClockOff();
         }
-        return callers.Identify(request) switch
-        {
-            null => Problems.Unauthorized(),
-            Caller.Admin => TypedResults.Ok(new ClockView(clock.GetUtcNow(), XmlConvert.ToString(clock.Offset))),
-            _ => Problems.Forbidden("The dev clock needs the admin key."),
-        };
+        return await DeniedAsync(request, Policies.Admin) ?? TypedResults.Ok(new ClockView(clock.GetUtcNow(), XmlConvert.ToString(clock.Offset)));
     }
 
     /// <summary>
@@ -73,6 +74,7 @@ public sealed partial class OperationFunctions(Callers callers, HealthCheckServi
     /// ticket, whose orchestration re-arms its timer at <c>due − offset</c>, so deadlines that fell due lapse within seconds.
     /// </summary>
     [Function(nameof(AdvanceDevClock))]
+    [AllowAnonymous] // as GetDevClock
     public async Task<IResult> AdvanceDevClock(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/dev/clock")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
@@ -83,12 +85,9 @@ public sealed partial class OperationFunctions(Callers callers, HealthCheckServi
         {
             return ClockOff();
         }
-        switch (callers.Identify(request))
+        if (await DeniedAsync(request, Policies.Admin) is { } denied)
         {
-            case null:
-                return Problems.Unauthorized();
-            case not Caller.Admin:
-                return Problems.Forbidden("The dev clock needs the admin key.");
+            return denied;
         }
         var (document, unreadable) = await JsonBodies.ReadAsync(request, 1024, cancellationToken);
         if (document is null)
@@ -124,6 +123,9 @@ public sealed partial class OperationFunctions(Callers callers, HealthCheckServi
         }
         return TypedResults.Ok(new ClockView(clock.GetUtcNow(), XmlConvert.ToString(offset)));
     }
+
+    private async Task<IResult?> DeniedAsync(HttpRequest request, string policy) =>
+        AuthorizationAnswers.For(await authorization.AuthorizeAsync(request.HttpContext.User, policy), request.HttpContext);
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ClockOff() =>
         Problems.Of(StatusCodes.Status404NotFound, "not_found", "Not found.", "The dev clock is off (Clock:AllowTravel).");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using UrgeShipment.Functions.Projections;
 using UrgeShipment.Functions.Security;
@@ -5,15 +6,16 @@ using UrgeShipment.Functions.Security;
 namespace UrgeShipment.Functions.Http;
 
 /// <summary>Per-shop views: the compensation ledger and the shop's standing (violation points).</summary>
-public sealed class ShopFunctions(Callers callers, ShopLedger ledger, ShopStandingReader standing)
+public sealed class ShopFunctions(ShopLedger ledger, ShopStandingReader standing)
 {
     [Function(nameof(GetShopLedger))]
+    [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetShopLedger(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shops/{shopId}/ledger")] HttpRequest request,
         string shopId,
         CancellationToken cancellationToken)
     {
-        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
+        if ((request.Caller().CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
         {
             return denied;
         }
@@ -21,12 +23,13 @@ public sealed class ShopFunctions(Callers callers, ShopLedger ledger, ShopStandi
     }
 
     [Function(nameof(GetShopStanding))]
+    [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetShopStanding(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shops/{shopId}/standing")] HttpRequest request,
         string shopId,
         CancellationToken cancellationToken)
     {
-        if ((callers.Check(request, Permissions.Read, out var caller) ?? caller.CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
+        if ((request.Caller().CheckShop(shopId) ?? WellFormed(shopId)) is { } denied)
         {
             return denied;
         }

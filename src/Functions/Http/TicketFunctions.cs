@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using UrgeShipment.Domain;
@@ -10,7 +11,7 @@ using UrgeShipment.Functions.Tickets;
 namespace UrgeShipment.Functions.Http;
 
 /// <summary>Seller and admin endpoints on tickets: reply, read one, read by order, list, notifications.</summary>
-public sealed class TicketFunctions(Callers callers, TicketTable tickets, TicketIndex index, ShopStandingReader standing, Outbox outbox,
+public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, ShopStandingReader standing, Outbox outbox,
     TicketCommands commands, TimeProvider clock)
 {
     /// <summary>A reply is small: a kind, a date or reason, a plan and a few evidence references.</summary>
@@ -25,15 +26,13 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
     private static readonly string[] ReplyKinds = ["delay", "negotiate", "cannot_ship"];
 
     [Function(nameof(GetTicket))]
+    [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetTicket(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tickets/{ticketId}")] HttpRequest request,
         string ticketId,
         CancellationToken cancellationToken)
     {
-        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
-        {
-            return denied;
-        }
+        var caller = request.Caller();
         var view = TicketIds.IsWellFormed(ticketId) ? await TicketViews.ReadAsync(tickets, ticketId, cancellationToken) : null;
         if (view is null)
         {
@@ -53,6 +52,7 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
     }
 
     [Function(nameof(GetTicketByOrder))]
+    [Authorize(Policy = Policies.Read)]
     public Task<IResult> GetTicketByOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/orders/{marketplace}/{orderId}/ticket")] HttpRequest request,
         string marketplace,
@@ -62,29 +62,25 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
 
     /// <summary>Every notice and complaint filing sent for the ticket, with its zh-CN and en text.</summary>
     [Function(nameof(GetTicketNotifications))]
+    [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetTicketNotifications(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tickets/{ticketId}/notifications")] HttpRequest request,
         string ticketId,
         CancellationToken cancellationToken)
     {
-        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
-        {
-            return denied;
-        }
+        var caller = request.Caller();
         var (_, problem) = await tickets.VisibleTicketAsync(caller, ticketId, cancellationToken);
         return problem ?? (IResult)TypedResults.Ok(await outbox.ReadAsync(ticketId, cancellationToken));
     }
 
     [Function(nameof(ListTickets))]
+    [Authorize(Policy = Policies.Read)]
     public async Task<IResult> ListTickets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tickets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (callers.Check(request, Permissions.Read, out var caller) is { } denied)
-        {
-            return denied;
-        }
+        var caller = request.Caller();
         string? Query(string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
         var shopId = Query("shopId");
         if (caller is Caller.Seller seller)
@@ -110,6 +106,7 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
     /// all (the window closed meanwhile), or 202 with a <c>Location</c> past the wait.
     /// </summary>
     [Function(nameof(ReplyToTicket))]
+    [Authorize(Policy = Policies.Reply)]
     public async Task<IResult> ReplyToTicket(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/tickets/{ticketId}/reply")] HttpRequest request,
         string ticketId,
@@ -117,10 +114,7 @@ public sealed class TicketFunctions(Callers callers, TicketTable tickets, Ticket
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (callers.Check(request, Permissions.Reply, out var caller) is { } denied)
-        {
-            return denied;
-        }
+        var caller = request.Caller();
         var (stored, unseen) = await tickets.VisibleTicketAsync(caller, ticketId, cancellationToken);
         if (unseen is not null)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using UrgeShipment.Domain;
@@ -19,6 +20,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
     private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
 
     [Function(nameof(ReceiveWebhook))]
+    [AllowAnonymous] // a marketplace signs its webhooks (X-Signature); no API key
     public async Task<IResult> ReceiveWebhook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/{marketplace}")] HttpRequest request,
         string marketplace,

@@ -93,21 +93,13 @@ public static class Permissions
     public const string Operator = "operator";
 }
 
-/// <summary>Identifies callers by <c>Authorization: Bearer &lt;key&gt;</c>, comparing SHA-256 digests in constant time.</summary>
+/// <summary>
+/// The known API keys (as SHA-256 digests, from configuration) and who each is; a key is compared against every digest in
+/// constant time. <see cref="ApiKeyAuthenticationHandler"/> reads the key off the request.
+/// </summary>
 public sealed class Callers(IOptions<SellerOptions> sellers, IOptions<AdminOptions> admin, IOptions<OperatorOptions> operators)
 {
     private readonly (byte[] Digest, Caller Caller)[] _known = Build(sellers.Value, admin.Value, operators.Value);
-
-    public Caller? Identify(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length)
-        {
-            return null;
-        }
-        return Identify(header[scheme.Length..].Trim());
-    }
 
     public Caller? Identify(string apiKey)
     {

@@ -29,6 +29,7 @@ internal sealed class FunctionHarness : IAsyncDisposable
     public const string Marketplace = "xiaohongshu";
 
     private readonly ServiceProvider _services;
+    private readonly List<AsyncServiceScope> _scopes = [];
 
     private FunctionHarness(ServiceProvider services, string hub)
     {
@@ -115,7 +116,9 @@ internal sealed class FunctionHarness : IAsyncDisposable
     /// <summary>An HTTP request as the Functions ASP.NET Core integration hands it to a function.</summary>
     public HttpRequest Request(string method, string path, string? body = null, string? apiKey = null, IReadOnlyDictionary<string, string>? headers = null)
     {
-        var context = new DefaultHttpContext { RequestServices = _services };
+        var scope = _services.CreateAsyncScope(); // per request, as the host scopes one (authentication's services are scoped)
+        _scopes.Add(scope);
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         var request = context.Request;
         request.Method = method;
         request.Path = path;
@@ -145,6 +148,19 @@ internal sealed class FunctionHarness : IAsyncDisposable
             ["X-Timestamp"] = timestamp,
             ["X-Signature"] = Security.WebhookSignature.Sign(TicketHost.Secrets[marketplace], timestamp, Encoding.UTF8.GetBytes(json)),
         });
+    }
+
+    /// <summary>
+    /// Calls an HTTP function as the host does: authentication and the function's <c>[Authorize]</c> policy first
+    /// (<see cref="Security.FunctionAuthorization"/>, as <see cref="Security.AuthorizedCalls"/> runs it under the Functions host),
+    /// then the function, unless the policy refused; then its result.
+    /// </summary>
+    public async Task<Answer> CallAsync(HttpRequest request, string function, Func<Task<IResult>> call)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var refusal = await Get<Security.FunctionAuthorization>().AuthorizeAsync(request.HttpContext, function);
+        return await RunAsync(refusal ?? await call());
     }
 
     /// <summary>Executes a function's result the way the host does, and reads what it wrote.</summary>
@@ -246,7 +262,14 @@ internal sealed class FunctionHarness : IAsyncDisposable
         return Tickets.WriteAsync(new TicketRecord(ticket.TicketId, ticket.Version, ticket.State, [], [result]), CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var scope in _scopes)
+        {
+            await scope.DisposeAsync();
+        }
+        await _services.DisposeAsync();
+    }
 
     private sealed class UnitEnvironment : IHostEnvironment
     {

@@ -57,9 +57,9 @@ public sealed class NotStartedInstanceTests(AzuriteServer azurite) : IAsyncLifet
         var client = NeverStarts(ticket.TicketId);
         var body = System.Text.Json.JsonSerializer.Serialize(new { kind = "delay", shipBy = Now.AddDays(2).ToString("O") });
 
-        var result = await _harness.Create<TicketFunctions>().ReplyToTicket(
-            _harness.Request("POST", $"/api/tickets/{ticket.TicketId}/reply", body, TicketHost.SellerKey), ticket.TicketId, client.Object, CancellationToken.None);
-        var answer = await _harness.RunAsync(result);
+        var request = _harness.Request("POST", $"/api/tickets/{ticket.TicketId}/reply", body, TicketHost.SellerKey);
+        var answer = await _harness.CallAsync(request, nameof(TicketFunctions.ReplyToTicket),
+            () => _harness.Create<TicketFunctions>().ReplyToTicket(request, ticket.TicketId, client.Object, CancellationToken.None));
 
         client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
         // PendingCommand: "the command is durable and will be applied": it was never raised.

@@ -24,8 +24,8 @@ public sealed class OperatorCommandTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var headers = idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey };
         var request = _harness.Request("POST", $"/api/tickets/{ticketId}/operator/{action}", body, apiKey, headers);
-        var result = await _harness.Create<OperatorFunctions>().OperatorCommand(request, ticketId, action, client.Object, CancellationToken.None);
-        return await _harness.RunAsync(result);
+        return await _harness.CallAsync(request, nameof(OperatorFunctions.OperatorCommand),
+            () => _harness.Create<OperatorFunctions>().OperatorCommand(request, ticketId, action, client.Object, CancellationToken.None));
     }
 
     private static void OnRaise(Mock<DurableTaskClient> client, string ticketId, List<CommandSignal> raised, Func<CommandSignal, Task> orchestrate) =>

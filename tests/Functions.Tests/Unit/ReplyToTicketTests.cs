@@ -28,8 +28,8 @@ public sealed class ReplyToTicketTests(AzuriteServer azurite) : IAsyncLifetime
         var h = harness ?? _harness;
         var headers = idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey };
         var request = h.Request("POST", $"/api/tickets/{ticketId}/reply", body, apiKey, headers);
-        var result = await h.Create<TicketFunctions>().ReplyToTicket(request, ticketId, client.Object, CancellationToken.None);
-        return await h.RunAsync(result);
+        return await h.CallAsync(request, nameof(TicketFunctions.ReplyToTicket),
+            () => h.Create<TicketFunctions>().ReplyToTicket(request, ticketId, client.Object, CancellationToken.None));
     }
 
     private static void OnRaise(Mock<DurableTaskClient> client, string ticketId, List<CommandSignal> raised, Func<CommandSignal, Task>? orchestrate = null) =>
