@@ -30,10 +30,13 @@ public sealed class NotificationTests(AzuriteServer azurite)
         return items;
     }
 
-    [Fact]
-    public async Task DelayReply_SendsBuyerChatCardInZhAndEn_WithTheShipTimeToTheHour_AndSellerGotTicketOpened()
+    // Both ways of running a transition's effects: inside the activity recording it (the default), or one activity each.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DelayReply_SendsBuyerChatCardInZhAndEn_WithTheShipTimeToTheHour_AndSellerGotTicketOpened(bool effectsInTransition)
     {
-        await using var host = new TicketHost(azurite);
+        await using var host = new TicketHost(azurite, new Dictionary<string, string?> { ["Orchestration:EffectsInTransition"] = effectsInTransition ? "true" : "false" });
         var now = host.Now;
         var opened = await host.WebhookOkAsync("pinduoduo", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3)));
         var ticketId = (string)opened["ticketId"]!;

@@ -10,29 +10,24 @@ namespace UrgeShipment.Functions.Activities;
 /// <summary>
 /// Writes a ticket's transition where the HTTP functions read it: the ticket table (state, history, command results),
 /// the listing row, and pending ledger rows; then wakes the HTTP requests in this process waiting for those results.
-/// Idempotent: a retry rewrites the same rows.
+/// Then it tries the transition's effects (<see cref="TicketRecord.Work"/>) in turn, each as its own activity would, and
+/// records the facts of those that succeeded as the orchestration would have: one activity per transition.
+/// Idempotent: a retry rewrites the same rows, and every effect is idempotent by its key.
 /// </summary>
-public sealed class TicketRecording(TicketTable tickets, TicketIndex index, ShopLedger ledger, CommandResults results)
+public sealed partial class TicketRecording(TicketTable tickets, TicketIndex index, ShopLedger ledger, CommandResults results,
+    CompensationSettlement settlement, NoticeDelivery notices, ComplaintFiling complaints, TimeProvider clock, ILogger<TicketRecording> logger)
 {
     private static readonly Meter Meter = new(Telemetry.MeterName);
     private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>(
         "deadline.lapse.lateness", "s", "Business time at which a deadline lapsed minus its lapse time (due + grace); never negative.");
 
     [Function(TicketActivities.RecordTicket)]
-    public async Task RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)
+    public async Task<RecordOutcome?> RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!await tickets.WriteAsync(record, cancellationToken))
+        if (!await WriteAsync(record, cancellationToken))
         {
-            return; // a late copy of an older transition: the newer one has written everything, projections included
-        }
-        if (record.State.HasTicket)
-        {
-            if (record.UpdateListing)
-            {
-                await index.ProjectAsync(record.TicketId, record.Version, record.State, cancellationToken);
-            }
-            await ledger.ProjectAsync(record.TicketId, record.State, cancellationToken);
+            return null; // a late copy of an older transition: the newer one has written everything, projections included
         }
         foreach (var lapse in record.Events.Select(e => e.Event).OfType<DeadlineLapsed>())
         {
@@ -40,5 +35,86 @@ public sealed class TicketRecording(TicketTable tickets, TicketIndex index, Shop
             Lateness.Record((lapse.At - (lapse.DueAt + grace)).TotalSeconds, new KeyValuePair<string, object?>("deadline", lapse.Kind.WireName()));
         }
         results.Published(record.TicketId, record.Results);
+        return record.Work.Count == 0 ? null : await PerformAsync(record, cancellationToken);
     }
+
+    private async Task<bool> WriteAsync(TicketRecord record, CancellationToken ct)
+    {
+        if (!await tickets.WriteAsync(record, ct))
+        {
+            return false;
+        }
+        if (record.State.HasTicket)
+        {
+            if (record.UpdateListing)
+            {
+                await index.ProjectAsync(record.TicketId, record.Version, record.State, ct);
+            }
+            await ledger.ProjectAsync(record.TicketId, record.State, ct);
+        }
+        return true;
+    }
+
+    /// <summary>Each effect once, in order; the facts of those that succeeded are decided and written as one more record.</summary>
+    private async Task<RecordOutcome> PerformAsync(TicketRecord record, CancellationToken ct)
+    {
+        var state = record.State;
+        var version = record.Version;
+        var events = new List<RecordedEvent>();
+        var failed = new List<string>();
+        foreach (var work in record.Work)
+        {
+            try
+            {
+                switch (work.Kind)
+                {
+                    case WorkKind.SettleCompensation:
+                        await settlement.SettleCompensation(work.Settlement!, ct);
+                        break;
+                    case WorkKind.DeliverNotice:
+                        await notices.DeliverNotice(work.Notice!, ct);
+                        break;
+                    case WorkKind.FileComplaint:
+                        await complaints.FileComplaint(work.Complaint!, ct);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Unknown work kind {work.Kind}.");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Not a fact yet: the orchestration runs this effect through its own activity and retry policy.
+                LogEffectFailed(logger, record.TicketId, work.Key, e);
+                failed.Add(work.Key);
+                continue;
+            }
+            var now = clock.GetUtcNow();
+            TicketCommand done = work.Kind switch
+            {
+                WorkKind.SettleCompensation => new RecordCompensationSettled(work.Key, now),
+                WorkKind.DeliverNotice => new RecordNoticeDelivered(work.Key, now),
+                _ => new RecordComplaintSubmitted(work.Key, now),
+            };
+            if (TicketDecider.Decide(state, done) is Decision.Accepted accepted)
+            {
+                foreach (var change in accepted.Events)
+                {
+                    state = TicketDecider.Evolve(state, change);
+                    version++;
+                    events.Add(new RecordedEvent(version, now, "work:" + work.Key, change));
+                }
+            }
+        }
+        var listed = TicketIndex.Fingerprint(record.TicketId, state);
+        if (events.Count > 0)
+        {
+            var facts = new TicketRecord(record.TicketId, version, state, events, [],
+                UpdateListing: listed != TicketIndex.Fingerprint(record.TicketId, record.State));
+            await WriteAsync(facts, ct);
+        }
+        return new RecordOutcome(version, state, events, listed, failed);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Ticket {TicketId}: effect {Work} failed within its transition; it is retried through its own activity.")]
+    private static partial void LogEffectFailed(ILogger logger, string ticketId, string work, Exception exception);
 }

@@ -18,6 +18,19 @@ public static class WorkOrders
 {
     public static string IdempotencyKey(string ticketId, string workKey) => ticketId + ":" + workKey;
 
+    /// <summary>A pending work item with its order, as <c>RecordTicket</c> performs it within a transition.</summary>
+    public static Tickets.WorkOrder For(string ticketId, TicketState state, WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Kind switch
+        {
+            WorkKind.SettleCompensation => new Tickets.WorkOrder(item.Key, item.Kind, Settlement: Settlement(ticketId, state, item.Key)),
+            WorkKind.DeliverNotice => new Tickets.WorkOrder(item.Key, item.Kind, Notice: Notice(ticketId, state, item.Key)),
+            WorkKind.FileComplaint => new Tickets.WorkOrder(item.Key, item.Kind, Complaint: ComplaintFiling(ticketId, state, item.Key)),
+            _ => throw new InvalidOperationException($"Unknown work kind {item.Kind}."),
+        };
+    }
+
     public static CompensationOrder Settlement(string ticketId, TicketState state, string key)
     {
         var compensation = state.Compensations.First(c => c.IdempotencyKey == key);

@@ -82,6 +82,10 @@ public static class UrgeShipmentServices
         services.AddSingleton<WebhookDeliveries>();
         services.AddSingleton<CommandResults>();
         services.AddSingleton<TicketCommands>();
+        // The effect activities' classes, also run by RecordTicket inside a transition (TicketSettings.EffectsInTransition).
+        services.AddTransient<CompensationSettlement>();
+        services.AddTransient<NoticeDelivery>();
+        services.AddTransient<ComplaintFiling>();
 
         if (configuration["Compensation:GatewayUrl"] is { Length: > 0 })
         {

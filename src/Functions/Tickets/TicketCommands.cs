@@ -75,6 +75,7 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
             PriorUrges = priorUrges,
             First = first,
             Settings = settings.Value,
+            Revision = TicketInput.CurrentRevision,
         };
         try
         {

@@ -43,6 +43,16 @@ public sealed record TicketInput
 
     /// <summary>How many times the orchestration continued as new.</summary>
     public int Generation { get; init; }
+
+    /// <summary>
+    /// The orchestrator code revision this generation started under (absent in older inputs: 0). A change in what the
+    /// orchestrator schedules only applies from the revision that introduced it, so a generation in flight at an upgrade
+    /// replays as it was written; its next generation (a fresh history) starts on <see cref="CurrentRevision"/>.
+    /// </summary>
+    public int Revision { get; init; }
+
+    /// <summary>1: a transition's effects are tried inside its <c>RecordTicket</c> activity (<see cref="TicketSettings.EffectsInTransition"/>).</summary>
+    public const int CurrentRevision = 1;
 }
 
 /// <summary>How a ticket's orchestration runs its effects; fixed at start (and carried to later generations).</summary>
@@ -67,6 +77,13 @@ public sealed record TicketSettings
     /// <summary>Turns (commands, timers, effects) in one generation before it continues as new, so history stays short.</summary>
     [Range(1, 100_000)]
     public int TurnsPerGeneration { get; init; } = 40;
+
+    /// <summary>
+    /// A transition's effects (settlement, notices, complaint filing) are first tried inside the activity that records it,
+    /// and their results recorded there too: one activity per transition instead of one per effect plus one per result.
+    /// An effect that fails there goes on through its own activity and retry policy. Off: one activity per effect.
+    /// </summary>
+    public bool EffectsInTransition { get; init; } = true;
 }
 
 /// <summary>Everything sent to a ticket's orchestration: one external event name, one closed hierarchy.</summary>
@@ -132,7 +149,31 @@ public sealed record TicketRecord(
     [property: JsonConverter(typeof(DomainJsonConverter<TicketState>))] TicketState State,
     IReadOnlyList<RecordedEvent> Events,
     IReadOnlyList<CommandResult> Results,
-    bool UpdateListing = true);
+    bool UpdateListing = true)
+{
+    /// <summary>Pending effects to try once the transition is written (see <see cref="TicketSettings.EffectsInTransition"/>).</summary>
+    public IReadOnlyList<WorkOrder> Work { get; init; } = [];
+}
+
+/// <summary>One pending effect of a ticket, with exactly one order: what its own activity would be given.</summary>
+public sealed record WorkOrder(
+    string Key,
+    WorkKind Kind,
+    Activities.CompensationOrder? Settlement = null,
+    Activities.NoticeOrder? Notice = null,
+    Activities.ComplaintFilingOrder? Complaint = null);
+
+/// <summary>
+/// What <c>RecordTicket</c> did with the record's <see cref="TicketRecord.Work"/>: the effects that succeeded, recorded as
+/// their facts (<see cref="Events"/>, up to <see cref="Version"/>, giving <see cref="State"/> and the listing
+/// <see cref="Listed"/>), and the keys of those that failed (they go on through their own activities).
+/// </summary>
+public sealed record RecordOutcome(
+    long Version,
+    [property: JsonConverter(typeof(DomainJsonConverter<TicketState>))] TicketState State,
+    IReadOnlyList<RecordedEvent> Events,
+    string? Listed,
+    IReadOnlyList<string> Failed);
 
 /// <summary>The orchestration's custom status: what a Durable Functions monitor shows, small (the backend caps it at 16 KB).</summary>
 public sealed record TicketStatusView(

@@ -31,6 +31,7 @@ internal sealed class TicketRun
     private readonly List<RecordedEvent> _unrecordedEvents;
     private readonly List<CommandResult> _unrecordedResults;
     private readonly List<string> _recent = [];
+    private readonly HashSet<string> _triedInTransition = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, Task<WorkDone>> _work = new(StringComparer.Ordinal);
     private readonly TaskOptions _effectOptions;
     private readonly TaskOptions _recordOptions;
@@ -97,7 +98,7 @@ internal sealed class TicketRun
             if (_turns >= _input.Settings.TurnsPerGeneration && _work.Count == 0 && _signal is null && NothingUnrecorded)
             {
                 CancelAlarm();
-                var next = Snapshot() with { Generation = _input.Generation + 1 };
+                var next = Snapshot() with { Generation = _input.Generation + 1, Revision = TicketInput.CurrentRevision };
                 TicketLog.ContinuedAsNew(_log, TicketId, next.Generation, _version);
                 _context.ContinueAsNew(next, preserveUnprocessedEvents: true);
                 return next;
@@ -273,30 +274,64 @@ internal sealed class TicketRun
 
     private bool NothingUnrecorded => _unrecordedEvents.Count == 0 && _unrecordedResults.Count == 0;
 
-    /// <summary>Writes what is not yet in the ticket table; if that keeps failing, carries it and tries again in a minute.</summary>
+    private bool EffectsInTransition => _input.Revision >= 1 && _input.Settings.EffectsInTransition;
+
+    /// <summary>
+    /// Writes what is not yet in the ticket table, handing the activity the pending effects it has not tried yet
+    /// (<see cref="TicketSettings.EffectsInTransition"/>) and taking on the facts it recorded for those that succeeded; again
+    /// while those facts bring new effects (a few rounds at most). If writing keeps failing, carries it all and tries again
+    /// in a minute. Effects it could not perform are started as their own activities by <see cref="StartWork"/>.
+    /// </summary>
     private async Task RecordAsync()
     {
-        if (NothingUnrecorded)
+        for (var round = 0; round < 3; round++)
         {
-            return;
-        }
-        var listing = Projections.TicketIndex.Fingerprint(TicketId, _state);
-        var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults], UpdateListing: listing != _listed);
-        try
-        {
-            await _context.CallActivityAsync(TicketActivities.RecordTicket, record, _recordOptions);
+            var work = EffectsInTransition ? UntriedWork() : [];
+            if (NothingUnrecorded && work.Count == 0)
+            {
+                return;
+            }
+            var listing = Projections.TicketIndex.Fingerprint(TicketId, _state);
+            var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults], UpdateListing: listing != _listed) { Work = work };
+            RecordOutcome? outcome;
+            try
+            {
+                outcome = await _context.CallActivityAsync<RecordOutcome?>(TicketActivities.RecordTicket, record, _recordOptions);
+            }
+            catch (TaskFailedException e)
+            {
+                _recordRetryAt = Now + RecordRetryDelay;
+                TicketLog.RecordFailed(_log, TicketId, _version, e.FailureDetails.ErrorType, _recordRetryAt.Value);
+                return;
+            }
             _listed = listing;
             _unrecordedEvents.Clear();
             _unrecordedResults.Clear();
             _recordRetryAt = null;
+            _triedInTransition.UnionWith(work.Select(w => w.Key));
+            var moved = outcome is { Events.Count: > 0 } && outcome.Version > _version;
+            if (moved)
+            {
+                // The effects' facts, decided and written by the activity from this very state: taken as they are.
+                _state = outcome!.State;
+                _version = outcome.Version;
+                _listed = outcome.Listed;
+                _stalledAt = null;
+            }
             _context.SetCustomStatus(StatusView());
-        }
-        catch (TaskFailedException e)
-        {
-            _recordRetryAt = Now + RecordRetryDelay;
-            TicketLog.RecordFailed(_log, TicketId, _version, e.FailureDetails.ErrorType, _recordRetryAt.Value);
+            if (!moved)
+            {
+                return;
+            }
         }
     }
+
+    /// <summary>Pending effects neither running as their own activity nor tried in a transition yet, as their orders.</summary>
+    private List<WorkOrder> UntriedWork() =>
+    [
+        .. _state.PendingWork.Where(item => !_work.ContainsKey(item.Key) && !_triedInTransition.Contains(item.Key))
+            .Select(item => WorkOrders.For(TicketId, _state, item)),
+    ];
 
     // ------------------------------------------------------------------ effects
 

@@ -1,3 +1,4 @@
+using Moq;
 using UrgeShipment.Domain;
 using UrgeShipment.Functions.Activities;
 using UrgeShipment.Functions.Projections;
@@ -123,5 +124,62 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal("ship_by", summary.ActiveDeadlineKind);
         Assert.Equal(Now.AddDays(2), summary.DueAt);
         Assert.Equal(replied.Version, summary.Version);
+    }
+
+    /// <summary>The opening as the orchestration hands it over within a transition: with the orders of its pending effects.</summary>
+    private static TicketRecord WithItsWork(TicketRecord record) =>
+        record with { Work = [.. record.State.PendingWork.Select(item => WorkOrders.For(record.TicketId, record.State, item))] };
+
+    [Fact]
+    public async Task GivenATransitionWithPendingNotices_WhenRecordedWithTheirOrders_ThenEachIsSent_AndItsDeliveryRecordedInTheSameActivity()
+    {
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
+        var record = WithItsWork(opened);
+        Assert.NotEmpty(record.Work);
+
+        var outcome = await _harness.Create<TicketRecording>().RecordTicket(record, CancellationToken.None);
+
+        Assert.NotNull(outcome);
+        Assert.Empty(outcome.Failed);
+        Assert.Empty(outcome.State.PendingWork);
+        Assert.Equal(opened.Version + outcome.Events.Count, outcome.Version);
+        Assert.All(outcome.Events, e => Assert.IsType<NoticeDelivered>(e.Event));
+        Assert.Equal(record.Work.Select(w => "work:" + w.Key), outcome.Events.Select(e => e.CommandId));
+        var stored = (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!;
+        Assert.Equal(outcome.Version, stored.Version);
+        Assert.Empty(stored.State.PendingWork);
+        var sent = (await _harness.Get<Outbox>().ReadAsync(ticketId, CancellationToken.None)).Items;
+        Assert.Equal(record.Work.Count, sent.Count);
+    }
+
+    [Fact]
+    public async Task GivenAChannelThatFails_WhenATransitionTriesItsNotices_ThenTheTransitionIsStillRecorded_AndTheirKeysComeBackFailed_StillPending()
+    {
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
+        var record = WithItsWork(opened);
+        var failing = new Mock<INotificationChannel>();
+        failing.SetupGet(c => c.Name).Returns("chat");
+        failing.Setup(c => c.SendAsync(It.IsAny<OutgoingNotification>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new HttpRequestException("Notification channel answered 500."));
+        var recording = _harness.Create<TicketRecording>(_harness.Create<NoticeDelivery>(failing.Object));
+
+        var outcome = await recording.RecordTicket(record, CancellationToken.None);
+
+        Assert.NotNull(outcome);
+        Assert.Equal(record.Work.Select(w => w.Key), outcome.Failed);
+        Assert.Empty(outcome.Events);
+        Assert.Equal(opened.Version, outcome.Version);
+        var stored = (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!;
+        Assert.Equal(opened.Version, stored.Version);
+        Assert.Equal(record.Work.Select(w => w.Key), stored.State.PendingWork.Select(w => w.Key));
+        Assert.Empty((await _harness.Get<Outbox>().ReadAsync(ticketId, CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task GivenATransitionWithoutWork_WhenRecorded_ThenThereIsNoOutcome()
+    {
+        var (_, opened, _) = ATicket(Payloads.NewOrderId());
+
+        Assert.Null(await _harness.Create<TicketRecording>().RecordTicket(opened, CancellationToken.None));
     }
 }
