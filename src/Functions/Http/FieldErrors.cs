@@ -173,12 +173,10 @@ public sealed partial class FieldErrors
         return Money.Of(amount);
     }
 
-    public T? Enum<T>(JsonElement obj, string parent, string name, IReadOnlyDictionary<string, T> allowed, bool required = true)
-        where T : struct
-    {
-        var text = Choice(obj, parent, name, allowed.Keys, required);
-        return text is null ? null : allowed[text];
-    }
+    /// <summary>One of <typeparamref name="T"/>'s wire names (<see cref="WireNames"/>), or null with the field named.</summary>
+    public T? Enum<T>(JsonElement obj, string parent, string name, bool required = true)
+        where T : struct, System.Enum =>
+        WireNames.TryParseWire<T>(Choice(obj, parent, name, WireNames.Names<T>(), required), out var value) ? value : null;
 
     /// <summary>One of <paramref name="allowed"/> (exact, case-sensitive), or null with the field named.</summary>
     public string? Choice(JsonElement obj, string parent, string name, IEnumerable<string> allowed, bool required = true)
