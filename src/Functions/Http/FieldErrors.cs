@@ -141,8 +141,7 @@ public sealed partial class FieldErrors
             return null;
         }
         decimal amount;
-        if (v.ValueKind == JsonValueKind.String
-            && decimal.TryParse(v.GetString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed))
+        if (v.ValueKind == JsonValueKind.String && Money.TryParseDecimal(v.GetString(), out var parsed))
         {
             amount = parsed;
         }
@@ -165,12 +164,12 @@ public sealed partial class FieldErrors
             Add(Path(parent, name), $"must be at most {MaxAmount.ToString("0.00", CultureInfo.InvariantCulture)}.");
             return null;
         }
-        if (decimal.Round(amount, 2) != amount)
+        if (Money.Exact(amount) is not { } exact)
         {
             Add(Path(parent, name), "must have at most two decimals (fen).");
             return null;
         }
-        return Money.Of(amount);
+        return exact;
     }
 
     /// <summary>One of <typeparamref name="T"/>'s wire names (<see cref="WireNames"/>), or null with the field named.</summary>

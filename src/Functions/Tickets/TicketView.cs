@@ -122,7 +122,7 @@ public static class TicketViews
 public sealed class MoneyJsonConverter : System.Text.Json.Serialization.JsonConverter<Money>
 {
     public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Money.Of(decimal.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Money.TryParse(reader.GetString()) ?? throw new JsonException("Money must be a string amount like \"199.00\".");
 
     public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
