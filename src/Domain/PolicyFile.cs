@@ -61,7 +61,8 @@ internal static class PolicyFile
             return Bad("$", "must be a JSON object");
         }
 
-        if (Shape(file, Options.GetTypeInfo(typeof(MarketplacePolicy)), "") is { } bad)
+        string? missing = null;
+        if (Shape(file, Options.GetTypeInfo(typeof(MarketplacePolicy)), "", ref missing) is { } bad)
         {
             return Bad(bad.Field, bad.Problem);
         }
@@ -70,6 +71,14 @@ internal static class PolicyFile
         try
         {
             policy = file.Deserialize<MarketplacePolicy>(Options)!;
+        }
+        catch (Refused ex) when (ex.Path is { Length: > 2 } path)
+        {
+            return Bad(path[2..], ex.Message);
+        }
+        catch (JsonException) when (missing is not null)
+        {
+            return Bad(missing, "is required"); // the serializer reads every value before it misses a required member
         }
         catch (JsonException ex) when (ex.Path is { Length: > 2 } path)
         {
@@ -90,11 +99,11 @@ internal static class PolicyFile
     private static PolicyParseResult Bad(string field, string problem) => new(null, field, problem);
 
     /// <summary>
-    /// What the contract's metadata says of the object before any value is read: the first unknown field, missing
-    /// <c>required</c> member (null counts as missing; an optional null is dropped, so its default applies), or a value
-    /// that is not the object or array its member needs.
+    /// What the contract's metadata says of the object before any value is read: the first unknown field, or a value
+    /// that is not the object or array its member needs; and in <paramref name="missing"/> the first <c>required</c>
+    /// member not given (null counts as not given; an optional null is dropped, so its default applies).
     /// </summary>
-    private static (string Field, string Problem)? Shape(JsonObject obj, JsonTypeInfo info, string parent)
+    private static (string Field, string Problem)? Shape(JsonObject obj, JsonTypeInfo info, string parent, ref string? missing)
     {
         var members = info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
         foreach (var (name, value) in obj.ToList())
@@ -117,7 +126,7 @@ internal static class PolicyFile
             {
                 if (member.IsRequired || member.AssociatedParameter is { HasDefaultValue: false })
                 {
-                    return (field, "is required");
+                    missing ??= field;
                 }
             }
             else if (member.PropertyType == typeof(CompensationScale))
@@ -127,7 +136,7 @@ internal static class PolicyFile
                     return (field, "must be an object { rate, min, max }");
                 }
 
-                if (Shape(scale, Options.GetTypeInfo(typeof(CompensationScale)), field + ".") is { } inner)
+                if (Shape(scale, Options.GetTypeInfo(typeof(CompensationScale)), field + ".", ref missing) is { } inner)
                 {
                     return inner;
                 }
@@ -171,11 +180,14 @@ internal static class PolicyFile
             return choices.FirstOrDefault(c => string.Equals(c.Wire, text, StringComparison.Ordinal)) is { Wire: not null } match ? match.Value : null;
         });
 
+    /// <summary>A value a converter here refused; the serializer adds its path.</summary>
+    private sealed class Refused(string problem) : JsonException(problem);
+
     /// <summary>One value format: <c>read</c> gives the value, or null and the field is refused with <c>problem</c>.</summary>
     private sealed class Field<T>(string problem, Func<Utf8JsonReader, T?> read) : JsonConverter<T>
         where T : struct
     {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => read(reader) ?? throw new JsonException(problem);
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => read(reader) ?? throw new Refused(problem);
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => throw new NotSupportedException("Policy files are read, never written.");
     }
@@ -185,7 +197,7 @@ internal static class PolicyFile
         public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.String && reader.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
                 ? text.Trim()
-                : throw new JsonException("must be a non-empty string");
+                : throw new Refused("must be a non-empty string");
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => throw new NotSupportedException("Policy files are read, never written.");
     }
@@ -199,7 +211,7 @@ internal static class PolicyFile
             TimeSpan duration;
             if (text is null)
             {
-                throw new JsonException("must be a duration string, e.g. \"PT24H\" or \"1.00:00:00\"");
+                throw new Refused("must be a duration string, e.g. \"PT24H\" or \"1.00:00:00\"");
             }
 
             if (text.StartsWith('P'))
@@ -210,20 +222,20 @@ internal static class PolicyFile
                 }
                 catch (FormatException)
                 {
-                    throw new JsonException($"'{text}' is not an ISO-8601 duration");
+                    throw new Refused($"'{text}' is not an ISO-8601 duration");
                 }
                 catch (OverflowException)
                 {
-                    throw new JsonException($"'{text}' is out of range");
+                    throw new Refused($"'{text}' is out of range");
                 }
             }
             else if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration))
             {
-                throw new JsonException($"'{text}' is not a duration (ISO-8601 \"PT24H\" or \"d.hh:mm:ss\")");
+                throw new Refused($"'{text}' is not a duration (ISO-8601 \"PT24H\" or \"d.hh:mm:ss\")");
             }
 
             return duration < TimeSpan.Zero || (!allowZero && duration == TimeSpan.Zero)
-                ? throw new JsonException(allowZero ? "must not be negative" : "must be positive")
+                ? throw new Refused(allowZero ? "must not be negative" : "must be positive")
                 : duration;
         }
 

@@ -142,6 +142,15 @@ public sealed class MarketplacePoliciesTests
     }
 
     [Fact]
+    public void GivenABadValueAndMissingFields_WhenParsed_ThenTheBadValueIsNamed()
+    {
+        var result = MarketplacePolicies.TryParse("""{ "marketplace": "douyin", "version": "X", "effectiveFrom": "2026-01-01T00:00:00+08:00", "replyWindow": "soon" }""");
+
+        Assert.Equal("replyWindow", result.Field);
+        Assert.Equal("buyerConfirmationWindow", MarketplacePolicies.TryParse("""{ "marketplace": "douyin", "version": "X", "effectiveFrom": "2026-01-01T00:00:00+08:00", "replyWindow": "PT1H" }""").Field);
+    }
+
+    [Fact]
     public void GivenOptionalFieldsNull_WhenParsed_ThenTheirDefaults()
     {
         var policy = MarketplacePolicies.Parse(Douyin.Replace(
