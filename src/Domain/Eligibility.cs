@@ -3,8 +3,8 @@ namespace UrgeShipment.Domain;
 /// <summary>What a <c>buyer.urged</c> leads to: the result on the wire and the reason code.</summary>
 public sealed record UrgeOutcome(UrgeResult Result, string Code)
 {
-    public static readonly UrgeOutcome TicketOpened = new(UrgeResult.TicketOpened, "ticket_opened");
-    public static readonly UrgeOutcome TicketExists = new(UrgeResult.TicketExists, "ticket_exists");
+    public static readonly UrgeOutcome TicketOpened = new(UrgeResult.TicketOpened, UrgeResult.TicketOpened.WireName());
+    public static readonly UrgeOutcome TicketExists = new(UrgeResult.TicketExists, UrgeResult.TicketExists.WireName());
     public static readonly UrgeOutcome AlreadyShipped = NoTicket("already_shipped");
     public static readonly UrgeOutcome AfterSaleOpen = NoTicket("after_sale_open");
     public static readonly UrgeOutcome WithinPromisedTime = NoTicket("within_promised_time");

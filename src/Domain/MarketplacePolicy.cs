@@ -3,7 +3,8 @@ namespace UrgeShipment.Domain;
 /// <summary>
 /// Every number and every marketplace difference in RULES.md, as data, versioned per marketplace.
 /// A ticket keeps the version it opened under. Settings marked (chosen) are readings we chose where the
-/// sources are silent, each one protecting the buyer.
+/// sources are silent, each one protecting the buyer. The defaults here are the only ones: a policy file
+/// (<see cref="MarketplacePolicies.Parse"/>) must give every <c>required</c> member and may omit the rest.
 /// </summary>
 public sealed record MarketplacePolicy
 {
@@ -29,10 +30,10 @@ public sealed record MarketplacePolicy
     public required TimeSpan DefaultShipWindow { get; init; }
 
     /// <summary>A deadline lapses only at due + grace, to absorb webhook delay (120 s).</summary>
-    public required TimeSpan LapseGrace { get; init; }
+    public TimeSpan LapseGrace { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>An occurredAt more than this after now is rejected (300 s).</summary>
-    public required TimeSpan MaxFutureSkew { get; init; }
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromSeconds(300);
 
     /// <summary>Whether an opened after-sale or only a completed refund completes a ticket.</summary>
     public required AfterSaleCompletion AfterSaleCompletion { get; init; }
@@ -74,19 +75,19 @@ public sealed record MarketplacePolicy
     public required bool ComplaintAppliesAfterCompletion { get; init; }
 
     /// <summary>Seller reminders this long before the active deadline (4 h, 1 h).</summary>
-    public required IReadOnlyList<TimeSpan> ReminderLeadTimes { get; init; }
+    public IReadOnlyList<TimeSpan> ReminderLeadTimes { get; init; } = [TimeSpan.FromHours(4), TimeSpan.FromHours(1)];
 
     /// <summary>At most this many reminders per seller account per day (10, TB-2022).</summary>
-    public required int ReminderDailyCapPerAccount { get; init; }
+    public int ReminderDailyCapPerAccount { get; init; } = 10;
 
     /// <summary>Violation points for the first ticket that ends in compensation (2, XHS-DELAY).</summary>
-    public required int FirstViolationPoints { get; init; }
+    public int FirstViolationPoints { get; init; } = 2;
 
     /// <summary>Violation points for each further one within <see cref="RepeatViolationWindow"/> of the previous (4, XHS-DELAY).</summary>
-    public required int RepeatViolationPoints { get; init; }
+    public int RepeatViolationPoints { get; init; } = 4;
 
     /// <summary>The window for a repeat violation (30 days, XHS-DELAY).</summary>
-    public required TimeSpan RepeatViolationWindow { get; init; }
+    public TimeSpan RepeatViolationWindow { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>Two-week on-time shipping rate below which a shop gets general points; null = not configured (no source gives the number).</summary>
     public decimal? OnTimeRateThreshold { get; init; }
@@ -116,7 +117,7 @@ public sealed record MarketplacePolicy
     /// (chosen) Every escalation to platform intervention files a complaint on the buyer's behalf, not only a
     /// lapsed reply (TB-2022): intervention ends only with a complaint resolution, so one must exist.
     /// </summary>
-    public bool FileComplaintOnEscalation { get; init; }
+    public required bool FileComplaintOnEscalation { get; init; }
 
     /// <summary>(chosen) A buyer complaint filed while the ticket is open escalates it to platform intervention at once.</summary>
     public bool ComplaintEscalatesOpenTicket { get; init; } = true;

@@ -54,16 +54,17 @@ public readonly record struct Money(decimal Amount) : IComparable<Money>
     /// <summary>Two decimals, invariant culture: <c>"199.00"</c>.</summary>
     public override string ToString() => Round().Amount.ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>Parses <c>"199.00"</c> (invariant, at most two decimals); null when it is not an amount.</summary>
-    public static Money? TryParse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)
-            || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
-            || amount != Math.Round(amount, 2))
-        {
-            return null;
-        }
+    /// <summary>
+    /// The one parser of amounts as text (requests, webhooks, policy files, stored rows): digits with at most one
+    /// decimal point, invariant, e.g. <c>"199.00"</c>: no sign, exponent, spaces or separators. The value may still be
+    /// finer than the fen: <see cref="Exact"/> decides whether it is an amount.
+    /// </summary>
+    public static bool TryParseDecimal(string? text, out decimal value) =>
+        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
 
-        return new Money(amount);
-    }
+    /// <summary>An amount as given (text parsed by <see cref="TryParseDecimal"/>, or a JSON number): ≥ 0 and exact to the fen, else null.</summary>
+    public static Money? Exact(decimal value) => value >= 0m && value == Math.Round(value, 2) ? new Money(value) : null;
+
+    /// <summary>Parses <c>"199.00"</c> (<see cref="TryParseDecimal"/>, then <see cref="Exact"/>); null when it is not an amount.</summary>
+    public static Money? TryParse(string? text) => TryParseDecimal(text, out var value) ? Exact(value) : null;
 }

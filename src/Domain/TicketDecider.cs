@@ -64,7 +64,7 @@ public static partial class TicketDecider
             return Reject(RejectionCodes.InvalidQuantity, "order quantities must be positive");
         }
 
-        if (c.Order.PaidAmount.IsNegative || c.Order.PaidAmount != c.Order.PaidAmount.Round())
+        if (Money.Exact(c.Order.PaidAmount.Amount) is null)
         {
             return Reject(RejectionCodes.InvalidAmount, "paidAmount must be ≥ 0.00 with at most two decimals");
         }
@@ -445,7 +445,7 @@ public static partial class TicketDecider
             return future;
         }
 
-        if (c.Amount is { } stated && (stated.IsNegative || stated != stated.Round()))
+        if (c.Amount is { } stated && Money.Exact(stated.Amount) is null)
         {
             return Reject(RejectionCodes.InvalidAmount, "compensationAmount must be ≥ 0.00 with at most two decimals");
         }

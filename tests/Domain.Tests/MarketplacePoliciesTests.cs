@@ -100,6 +100,18 @@ public sealed class MarketplacePoliciesTests
     [InlineData("\"min\": \"2.00\"", "\"min\": \"60.00\"", "autoCompensation.min")]
     [InlineData("\"max\": \"80.00\"", "\"max\": \"-1.00\"", "complaintCompensation.max")]
     [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"replyWindw\": \"PT1H\"", "replyWindw")]
+    [InlineData("\"min\": \"2.00\", ", "", "autoCompensation.min")]
+    [InlineData("\"rate\": 0.1,", "\"rate\": 0.1, \"floor\": 1,", "autoCompensation.floor")]
+    [InlineData("\"autoCompensation\": { \"rate\": 0.1, \"min\": \"2.00\", \"max\": \"50.00\" }", "\"autoCompensation\": 5", "autoCompensation")]
+    [InlineData("\"min\": 3,", "\"min\": -3,", "complaintCompensation.min")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"reminderLeadTimes\": [\"PT1H\", \"PT0S\"]", "reminderLeadTimes[1]")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"reminderLeadTimes\": \"PT1H\"", "reminderLeadTimes")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"lapseGrace\": \"-PT1S\"", "lapseGrace")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"localUtcOffset\": \"noon\"", "localUtcOffset")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"reminderDailyCapPerAccount\": -1", "reminderDailyCapPerAccount")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"onTimeRateThreshold\": 2", "onTimeRateThreshold")]
+    [InlineData(",\n  \"fileComplaintOnEscalation\": true", "", "fileComplaintOnEscalation")]
+    [InlineData("\"version\": \"DY-OPS-1\"", "\"version\": null", "version")]
     public void GivenAPolicyWithABadField_WhenParsed_ThenTheErrorNamesTheField(string good, string bad, string field)
     {
         var json = Douyin.Replace(good, bad, StringComparison.Ordinal);
@@ -111,6 +123,41 @@ public sealed class MarketplacePoliciesTests
         Assert.Null(result.Policy);
         Assert.Equal(field, result.Field);
         Assert.Contains($"'{field}'", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"replyWindow\": \"PT12H\"", "\"replyWindow\": \"soon\"", "'soon' is not a duration (ISO-8601 \"PT24H\" or \"d.hh:mm:ss\")")]
+    [InlineData("\"replyWindow\": \"PT12H\"", "\"replyWindow\": \"PT0S\"", "must be positive")]
+    [InlineData("\"replyWindow\": \"PT12H\",", "", "is required")]
+    [InlineData("\"replyLapse\": \"escalate\"", "\"replyLapse\": \"Escalate\"", "must be one of \"compensate\", \"escalate\"")]
+    [InlineData("\"min\": \"2.00\"", "\"min\": \"+2.00\"", "must be an amount ≥ 0 with at most two decimals, e.g. \"5.00\"")]
+    [InlineData("\"min\": \"2.00\"", "\"min\": \"60.00\"", "must not be above max")]
+    [InlineData("\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"replyWindw\": \"PT1H\"", "is not a policy field")]
+    public void GivenAPolicyWithABadField_WhenParsed_ThenTheErrorSaysWhy(string good, string bad, string error)
+    {
+        var json = Douyin.Replace(good, bad, StringComparison.Ordinal);
+        Assert.NotEqual(Douyin, json);
+
+        Assert.Equal(error, MarketplacePolicies.TryParse(json).Error);
+    }
+
+    [Fact]
+    public void GivenABadValueAndMissingFields_WhenParsed_ThenTheBadValueIsNamed()
+    {
+        var result = MarketplacePolicies.TryParse("""{ "marketplace": "douyin", "version": "X", "effectiveFrom": "2026-01-01T00:00:00+08:00", "replyWindow": "soon" }""");
+
+        Assert.Equal("replyWindow", result.Field);
+        Assert.Equal("buyerConfirmationWindow", MarketplacePolicies.TryParse("""{ "marketplace": "douyin", "version": "X", "effectiveFrom": "2026-01-01T00:00:00+08:00", "replyWindow": "PT1H" }""").Field);
+    }
+
+    [Fact]
+    public void GivenOptionalFieldsNull_WhenParsed_ThenTheirDefaults()
+    {
+        var policy = MarketplacePolicies.Parse(Douyin.Replace(
+            "\"fileComplaintOnEscalation\": true", "\"fileComplaintOnEscalation\": true, \"lapseGrace\": null, \"localUtcOffset\": \"+09:00\"", StringComparison.Ordinal));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), policy.LapseGrace);
+        Assert.Equal(TimeSpan.FromHours(9), policy.LocalUtcOffset);
     }
 
     [Fact]

@@ -42,6 +42,11 @@ public sealed class MoneyTests
         Assert.Equal(Money.Of(199m), Money.TryParse("199.00"));
         Assert.Null(Money.TryParse("1.001"));
         Assert.Null(Money.TryParse("abc"));
+        Assert.Equal(Money.Of(5m), Money.TryParse("5"));
+        Assert.All(["-1.00", "+1.00", "1e2", " 1.00", "1,000.00", "", null], text => Assert.Null(Money.TryParse(text)));
+        Assert.Null(Money.Exact(-0.01m));
+        Assert.Null(Money.Exact(0.005m));
+        Assert.Equal(Money.Zero, Money.Exact(0m));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static UrgeShipment.Domain.Tests.Fixtures;
 
 namespace UrgeShipment.Domain.Tests;
@@ -99,28 +100,87 @@ public sealed class SerializationTests
         }
     }
 
-    [Fact]
-    public void GivenWireNames_WhenAsked_ThenSnakeCaseAsInTheApi()
+    /// <summary>API.md's names, written out as the hand-written switches had them: every member of every wire enum.</summary>
+    public static TheoryData<Enum, string> ApiNames => new()
     {
-        Assert.Equal("awaiting_seller_reply", TicketStatus.AwaitingSellerReply.WireName());
-        Assert.Equal("platform_intervention", TicketStatus.PlatformIntervention.WireName());
-        Assert.Equal("buyer_confirmation_timed_out", TicketOutcome.BuyerConfirmationTimedOut.WireName());
-        Assert.Equal("out_of_stock_compensated", TicketOutcome.OutOfStockCompensated.WireName());
-        Assert.Equal("shipped", TicketOutcome.Shipped.WireName());
-        Assert.Equal("out_of_stock", CompensationKind.OutOfStock.WireName());
-        Assert.Equal("buyer_confirmation", DeadlineKind.BuyerConfirmation.WireName());
-        Assert.Equal("ship_by", DeadlineKind.ShipBy.WireName());
-        Assert.Equal("reply", DeadlineKind.Reply.WireName());
-        Assert.Equal("cannot_ship", ReplyKind.CannotShip.WireName());
-        Assert.Equal("no_ticket", UrgeResult.NoTicket.WireName());
-        foreach (var status in Enum.GetValues<TicketStatus>())
-        {
-            Assert.Matches("^[a-z_]+$", status.WireName());
-        }
+        { TicketStatus.None, "none" },
+        { TicketStatus.AwaitingSellerReply, "awaiting_seller_reply" },
+        { TicketStatus.AwaitingSellerExecution, "awaiting_seller_execution" },
+        { TicketStatus.AwaitingBuyerConfirmation, "awaiting_buyer_confirmation" },
+        { TicketStatus.PlatformIntervention, "platform_intervention" },
+        { TicketStatus.Completed, "completed" },
+        { TicketOutcome.Shipped, "shipped" },
+        { TicketOutcome.AfterSale, "after_sale" },
+        { TicketOutcome.BuyerAccepted, "buyer_accepted" },
+        { TicketOutcome.BuyerConfirmationTimedOut, "buyer_confirmation_timed_out" },
+        { TicketOutcome.OutOfStockCompensated, "out_of_stock_compensated" },
+        { TicketOutcome.LateShipmentCompensated, "late_shipment_compensated" },
+        { TicketOutcome.ComplaintUpheld, "complaint_upheld" },
+        { TicketOutcome.ComplaintRejected, "complaint_rejected" },
+        { TicketOutcome.ForceCompleted, "force_completed" },
+        { CompensationKind.OutOfStock, "out_of_stock" },
+        { CompensationKind.LateShipment, "late_shipment" },
+        { CompensationKind.Complaint, "complaint" },
+        { DeadlineKind.Reply, "reply" },
+        { DeadlineKind.BuyerConfirmation, "buyer_confirmation" },
+        { DeadlineKind.ShipBy, "ship_by" },
+        { WorkStatus.Pending, "pending" },
+        { WorkStatus.Done, "done" },
+        { WorkStatus.Failed, "failed" },
+        { ReplyKind.Delay, "delay" },
+        { ReplyKind.Negotiate, "negotiate" },
+        { ReplyKind.CannotShip, "cannot_ship" },
+        { Presale.None, "none" },
+        { Presale.Deposit, "deposit" },
+        { Presale.Full, "full" },
+        { AfterSaleKind.Refund, "refund" },
+        { AfterSaleKind.ReturnRefund, "return_refund" },
+        { ComplaintReason.OutOfStock, "out_of_stock" },
+        { ComplaintReason.LateShipment, "late_shipment" },
+        { UrgeResult.TicketOpened, "ticket_opened" },
+        { UrgeResult.TicketExists, "ticket_exists" },
+        { UrgeResult.NoTicket, "no_ticket" },
+        { ForceMajeure.Disaster, "disaster" },
+        { ForceMajeure.PolicyControl, "policy_control" },
+        { ForceMajeure.PlatformOutage, "platform_outage" },
+        { WorkKind.SettleCompensation, "settle_compensation" },
+        { WorkKind.DeliverNotice, "deliver_notice" },
+        { WorkKind.FileComplaint, "file_complaint" },
+    };
 
-        foreach (var outcome in Enum.GetValues<TicketOutcome>())
+    private static readonly Type[] WireEnums =
+    [
+        typeof(TicketStatus), typeof(TicketOutcome), typeof(CompensationKind), typeof(DeadlineKind), typeof(WorkStatus), typeof(ReplyKind),
+        typeof(Presale), typeof(AfterSaleKind), typeof(ComplaintReason), typeof(UrgeResult), typeof(ForceMajeure), typeof(WorkKind),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ApiNames))]
+    public void GivenAWireEnumMember_WhenNamed_ThenTheApiName_AndTheNameParsesBackToIt(Enum member, string api)
+    {
+        var named = (string)typeof(WireNames).GetMethod(nameof(WireNames.WireName))!.MakeGenericMethod(member.GetType()).Invoke(null, [member])!;
+        Assert.Equal(api, named);
+        Assert.Equal(api, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.ToString()));
+
+        var parse = typeof(WireNames).GetMethod(nameof(WireNames.TryParseWire))!.MakeGenericMethod(member.GetType());
+        object?[] args = [api, null];
+        Assert.True((bool)parse.Invoke(null, args)!);
+        Assert.Equal(member, args[1]);
+        foreach (var other in new[] { member.ToString(), api.ToUpperInvariant(), Convert.ToInt32(member, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture), api + " ", "" })
         {
-            Assert.Matches("^[a-z_]+$", outcome.WireName());
+            object?[] refused = [other, null];
+            Assert.False((bool)parse.Invoke(null, refused)!, $"'{other}' parsed as {member.GetType().Name}");
         }
+    }
+
+    [Fact]
+    public void GivenTheWireEnums_WhenTheirMembersAreListed_ThenEachHasItsApiNameInTheTable()
+    {
+        var listed = ApiNames.Select(row => (Enum)row[0]).ToHashSet();
+        var members = WireEnums.SelectMany(type => Enum.GetValues(type).Cast<Enum>()).ToList();
+
+        Assert.Equal(43, members.Count);
+        Assert.All(members, member => Assert.Contains(member, listed));
+        Assert.Equal(["delay", "negotiate", "cannot_ship"], WireNames.Names<ReplyKind>());
     }
 }

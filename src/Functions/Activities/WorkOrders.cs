@@ -44,7 +44,7 @@ public static class WorkOrders
         var notice = state.Notices.First(n => n.Key == key);
         var (order, policy) = Facts(state);
         return new NoticeOrder(IdempotencyKey(ticketId, key), ticketId, policy.Marketplace, order.ShopId, order.OrderId, order.BuyerId,
-            notice.Audience.ToString().ToLowerInvariant(), notice.Template, notice.Parameters);
+            notice.Audience.WireName(), notice.Template, notice.Parameters);
     }
 
     public static ComplaintFilingOrder ComplaintFiling(string ticketId, TicketState state, string key)

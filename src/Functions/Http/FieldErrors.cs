@@ -141,8 +141,7 @@ public sealed partial class FieldErrors
             return null;
         }
         decimal amount;
-        if (v.ValueKind == JsonValueKind.String
-            && decimal.TryParse(v.GetString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed))
+        if (v.ValueKind == JsonValueKind.String && Money.TryParseDecimal(v.GetString(), out var parsed))
         {
             amount = parsed;
         }
@@ -165,20 +164,18 @@ public sealed partial class FieldErrors
             Add(Path(parent, name), $"must be at most {MaxAmount.ToString("0.00", CultureInfo.InvariantCulture)}.");
             return null;
         }
-        if (decimal.Round(amount, 2) != amount)
+        if (Money.Exact(amount) is not { } exact)
         {
             Add(Path(parent, name), "must have at most two decimals (fen).");
             return null;
         }
-        return Money.Of(amount);
+        return exact;
     }
 
-    public T? Enum<T>(JsonElement obj, string parent, string name, IReadOnlyDictionary<string, T> allowed, bool required = true)
-        where T : struct
-    {
-        var text = Choice(obj, parent, name, allowed.Keys, required);
-        return text is null ? null : allowed[text];
-    }
+    /// <summary>One of <typeparamref name="T"/>'s wire names (<see cref="WireNames"/>), or null with the field named.</summary>
+    public T? Enum<T>(JsonElement obj, string parent, string name, bool required = true)
+        where T : struct, System.Enum =>
+        WireNames.TryParseWire<T>(Choice(obj, parent, name, WireNames.Names<T>(), required), out var value) ? value : null;
 
     /// <summary>One of <paramref name="allowed"/> (exact, case-sensitive), or null with the field named.</summary>
     public string? Choice(JsonElement obj, string parent, string name, IEnumerable<string> allowed, bool required = true)

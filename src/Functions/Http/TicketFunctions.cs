@@ -23,8 +23,6 @@ public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, Shop
         RejectionCodes.ReplyWindowClosed, RejectionCodes.InvalidState, RejectionCodes.AlreadyReplied, RejectionCodes.NoTicket, RejectionCodes.TicketCompleted,
     };
 
-    private static readonly string[] ReplyKinds = ["delay", "negotiate", "cannot_ship"];
-
     [Function(nameof(GetTicket))]
     [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetTicket(
@@ -166,17 +164,16 @@ public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, Shop
             errors.Add("$", "must be a JSON object.");
             return null;
         }
-        var kind = errors.Choice(body, "", "kind", ReplyKinds);
-        switch (kind)
+        switch (errors.Enum<ReplyKind>(body, "", "kind"))
         {
-            case "delay":
+            case ReplyKind.Delay:
                 var shipBy = errors.Instant(body, "", "shipBy");
                 return shipBy is { } s ? new ReplyWithDelay(s, replyId, now) : null;
-            case "negotiate":
+            case ReplyKind.Negotiate:
                 var plan = errors.Text(body, "", "plan", maxLength: 2000);
                 var evidence = Evidence(body, errors);
                 return plan is not null && evidence is not null ? new ReplyWithPlan(plan, evidence, replyId, now) : null;
-            case "cannot_ship":
+            case ReplyKind.CannotShip:
                 var reason = errors.Text(body, "", "reason", maxLength: 2000);
                 return reason is not null ? new ReplyCannotShip(reason, replyId, now) : null;
             default:

@@ -21,21 +21,6 @@ public static class WebhookEvents
         "buyer.plan_accepted", "buyer.plan_rejected", "complaint.filed", "complaint.resolved",
     ];
 
-    private static readonly Dictionary<string, Presale> PresaleKinds = new(StringComparer.Ordinal)
-    {
-        ["none"] = Presale.None, ["deposit"] = Presale.Deposit, ["full"] = Presale.Full,
-    };
-
-    private static readonly Dictionary<string, AfterSaleKind> AfterSaleKinds = new(StringComparer.Ordinal)
-    {
-        ["refund"] = AfterSaleKind.Refund, ["return_refund"] = AfterSaleKind.ReturnRefund,
-    };
-
-    private static readonly Dictionary<string, ComplaintReason> ComplaintReasons = new(StringComparer.Ordinal)
-    {
-        ["out_of_stock"] = ComplaintReason.OutOfStock, ["late_shipment"] = ComplaintReason.LateShipment,
-    };
-
     /// <summary>Parses and validates; returns null with <paramref name="errors"/> naming every bad field.</summary>
     public static WebhookEvent? Parse(JsonElement body, FieldErrors errors, DateTimeOffset now, TimeSpan maxFutureSkew)
     {
@@ -109,7 +94,7 @@ public static class WebhookEvents
                 isVirtual = errors.Boolean(category, "order.category", "virtual", required: false) ?? false;
             }
         }
-        var presale = errors.Enum(o, p, "presale", PresaleKinds, required: false) ?? Presale.None;
+        var presale = errors.Enum<Presale>(o, p, "presale", required: false) ?? Presale.None;
         var exempt = errors.Boolean(o, p, "exemptRegion", required: false) ?? false;
         var delayShipBy = errors.Instant(o, p, "approvedDelayShipBy", required: false);
         var afterSale = errors.Boolean(o, p, "afterSaleOpen", required: false) ?? false;
@@ -148,7 +133,7 @@ public static class WebhookEvents
                 }
                 break;
             case "order.after_sale_opened":
-                if (errors.Enum(body, "", "kind", AfterSaleKinds) is { } kind)
+                if (errors.Enum<AfterSaleKind>(body, "", "kind") is { } kind)
                 {
                     build = (_, at, now) => new OpenAfterSale(kind, at, now);
                 }
@@ -169,7 +154,7 @@ public static class WebhookEvents
                 build = (_, at, now) => new RejectPlan(at, now);
                 break;
             case "complaint.filed":
-                if (errors.Enum(body, "", "reason", ComplaintReasons) is { } reason)
+                if (errors.Enum<ComplaintReason>(body, "", "reason") is { } reason)
                 {
                     build = (_, at, now) => new FileComplaint(reason, at, now);
                 }

@@ -121,8 +121,9 @@ public sealed class ShopLedger(TableServiceClient tables, StorageNames names)
                 ShopTime.Show(e.GetDateTimeOffset("SettledAt")), "shop:" + shopId, "buyer:" + e.GetString("BuyerId"), e.GetString("IdempotencyKey")));
         }
         entries.Sort((a, b) => a.AssessedAt.CompareTo(b.AssessedAt));
-        static decimal Sum(IEnumerable<LedgerEntry> es) => es.Sum(e => decimal.Parse(e.Amount, CultureInfo.InvariantCulture));
-        static string Text(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+        static Money Sum(IEnumerable<LedgerEntry> es) =>
+            es.Aggregate(Money.Zero, (sum, e) => sum + (Money.TryParse(e.Amount) ?? throw new InvalidDataException($"Ledger amount '{e.Amount}' is not an amount.")));
+        static string Text(Money amount) => amount.ToString();
         // Totals count money paid or owed; reversed (appeal) and cancelled (operator) entries are listed but owe nothing.
         var live = entries.Where(e => e.Status is "settled" or "pending").ToList();
         return new LedgerView(shopId, "CNY",

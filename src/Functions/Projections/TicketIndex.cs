@@ -15,8 +15,8 @@ public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? Cont
 
 public sealed record TicketQuery(string? State, string? Marketplace, string? ShopId, DateTimeOffset? DueBefore, int Limit, string? ContinuationToken)
 {
-    private static readonly string[] States =
-        ["awaiting_seller_reply", "awaiting_seller_execution", "awaiting_buyer_confirmation", "platform_intervention", "completed"];
+    /// <summary>The states a ticket can be listed in: every <see cref="TicketStatus"/> but <c>none</c> (no ticket).</summary>
+    private static readonly string[] States = [.. Enum.GetValues<TicketStatus>().Where(s => s != TicketStatus.None).Select(s => s.WireName())];
 
     /// <summary>A shop id as webhooks may carry it: 1 to 128 characters, none a control character.</summary>
     public static bool IsWellFormedShopId(string shopId) => shopId.Length is > 0 and <= 128 && !shopId.Any(char.IsControl);

@@ -58,7 +58,7 @@ public static class TicketViews
             ShopTime.Show(state.PausedAt),
             new OrderView(order.OrderId, order.BuyerId, order.PaidAmount.ToString(), "CNY", ShopTime.Show(order.PaidAt), ShopTime.Show(order.PromisedShipBy),
                 [.. order.Items.Select(i => new OrderLineView(i.Sku, i.Qty))]),
-            [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.ToString().ToLowerInvariant(), n.Template, n.Parameters, n.Status == WorkStatus.Done ? "delivered" : Status(n.Status), ShopTime.Show(n.QueuedAt)))],
+            [.. state.Notices.Select(n => new NoticeView(n.Key, n.Audience.WireName(), n.Template, n.Parameters, n.Status == WorkStatus.Done ? "delivered" : Status(n.Status), ShopTime.Show(n.QueuedAt)))],
             WorkOf(state),
             version,
             [.. history.Select(HistoryEntry)]);
@@ -79,9 +79,9 @@ public static class TicketViews
 
     private static WorkView[] WorkOf(TicketState state) =>
     [
-        .. state.Compensations.Select(c => new WorkView(c.IdempotencyKey, "settle_compensation", Status(c.Status))),
-        .. state.Notices.Select(n => new WorkView(n.Key, "deliver_notice", Status(n.Status))),
-        .. state.ComplaintFiling is { } filing ? [new WorkView(TicketState.ComplaintFilingKey, "file_complaint", Status(filing))] : Array.Empty<WorkView>(),
+        .. state.Compensations.Select(c => new WorkView(c.IdempotencyKey, WorkKind.SettleCompensation.WireName(), Status(c.Status))),
+        .. state.Notices.Select(n => new WorkView(n.Key, WorkKind.DeliverNotice.WireName(), Status(n.Status))),
+        .. state.ComplaintFiling is { } filing ? [new WorkView(TicketState.ComplaintFilingKey, WorkKind.FileComplaint.WireName(), Status(filing))] : Array.Empty<WorkView>(),
     ];
 
     private static ReplyView ReplyOf(SellerReply reply) =>
@@ -107,13 +107,13 @@ public static class TicketViews
         return entry;
     }
 
-    public static string SnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+    public static string SnakeCase(string name) => WireNames.Policy.ConvertName(name);
 
     private static JsonSerializerOptions CreateWeb()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new MoneyJsonConverter());
-        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(WireNames.Policy));
         return options;
     }
 }
@@ -122,7 +122,7 @@ public static class TicketViews
 public sealed class MoneyJsonConverter : System.Text.Json.Serialization.JsonConverter<Money>
 {
     public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Money.Of(decimal.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Money.TryParse(reader.GetString()) ?? throw new JsonException("Money must be a string amount like \"199.00\".");
 
     public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
