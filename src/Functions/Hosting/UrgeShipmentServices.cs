@@ -63,7 +63,7 @@ public static class UrgeShipmentServices
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<BusinessClock>());
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton<Callers>();
-        services.AddSingleton<MetricsText>();
+        services.AddUrgeShipmentTelemetry(configuration);
 
         var names = new StorageNames(hostJson.HubName);
         var counter = new StorageRequestCounter(names.Hub);
@@ -113,7 +113,6 @@ public sealed class StorageSetup(IServiceProvider services) : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         services.GetRequiredService<MarketplaceCatalog>();
-        services.GetRequiredService<MetricsText>(); // listen from the start, not from the first scrape
         await services.GetRequiredService<TicketTable>().EnsureCreatedAsync(cancellationToken);
         await services.GetRequiredService<TicketIndex>().EnsureCreatedAsync(cancellationToken);
         await services.GetRequiredService<ShopLedger>().EnsureCreatedAsync(cancellationToken);

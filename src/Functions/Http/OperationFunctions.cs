@@ -20,7 +20,7 @@ public sealed record HealthView(string Status, string Storage);
 public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
 
 /// <summary>Health, metrics, who-am-I and the dev clock.</summary>
-public sealed partial class OperationFunctions(Callers callers, HealthCheckService health, MetricsText metrics,
+public sealed partial class OperationFunctions(Callers callers, HealthCheckService health, MetricsScrape metrics,
     IOptions<ClockOptions> clockOptions, IOptions<OperationsOptions> operations, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
 {
     [Function(nameof(Health))]
@@ -40,7 +40,7 @@ public sealed partial class OperationFunctions(Callers callers, HealthCheckServi
 
     [Function(nameof(Metrics))]
     public IResult Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request) =>
-        callers.CheckOperations(request, operations.Value) ?? (IResult)TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
+        callers.CheckOperations(request, operations.Value) ?? metrics.Result();
 
     /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
     [Function(nameof(WhoAmI))]
