@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using UrgeShipment.Functions.Hosting;
 using UrgeShipment.Tests.Shared;
 
 namespace UrgeShipment.Functions.Tests;
@@ -25,11 +27,26 @@ public sealed class OperationsTests(AzuriteServer azurite)
                 using var person = host.As(TicketHost.OperatorKey);
                 Assert.Equal(HttpStatusCode.OK, (await person.GetAsync(path)).StatusCode);
             }
+            using var admin = host.As(TicketHost.AdminKey);
+            await AssertPrometheusTextAsync(await admin.GetAsync("/metrics"));
         }
         await using var open = new TicketHost(azurite, new Dictionary<string, string?> { ["Operations:AnonymousMetrics"] = "true" });
         using var client = open.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+        await AssertPrometheusTextAsync(await client.GetAsync("/metrics"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    /// <summary>A 200 scrape in the Prometheus text format (0.0.4, what a scraper gets without asking) with our series.</summary>
+    private static async Task AssertPrometheusTextAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains("# TYPE urgeshipment_storage_requests_total counter", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -40,15 +57,47 @@ public sealed class OperationsTests(AzuriteServer azurite)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
         await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Now, host.Now.AddDays(-3)));
         using var admin = host.As(TicketHost.AdminKey);
-        var metrics = await admin.GetStringAsync("/metrics");
-        // Every storage request is counted: the Durable Task Framework's (queues, blobs, its tables) and ours.
-        Assert.Contains("urgeshipment_storage_requests{hub=", metrics, StringComparison.Ordinal);
-        Assert.Contains("service=\"queue\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("service=\"blob\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("service=\"table\"", metrics, StringComparison.Ordinal);
+        var metrics = PrometheusSeries.Parse(await admin.GetStringAsync("/metrics"));
+        // Every series is ours (no target_info, no other meter's), named urgeshipment_*.
+        Assert.All(metrics, s => Assert.StartsWith("urgeshipment_", s.Name, StringComparison.Ordinal));
+        // Every storage request is counted, by service and operation: the Durable Task Framework's (queues, blobs, its
+        // tables) and ours (the webhook's ticket read is a table point read).
+        var requests = metrics.Where(s => s.Name == "urgeshipment_storage_requests_total" && s.Labels.GetValueOrDefault("hub") == host.Hub).ToList();
+        Assert.All(requests, s => Assert.True(s.Value > 0 && s.Labels.ContainsKey("operation"), s.ToString()));
+        Assert.Contains(requests, s => s.Labels["service"] == "queue" && s.Labels["operation"] == "get");
+        Assert.Contains(requests, s => s.Labels["service"] == "queue" && s.Labels["operation"] == "put");
+        Assert.Contains(requests, s => s.Labels["service"] == "blob");
+        Assert.Contains(requests, s => s.Labels["service"] == "table" && s.Labels["operation"] == "get");
+        Assert.Equal(requests.Count, requests.Select(s => (s.Labels["service"], s.Labels["operation"])).Distinct().Count());
+        // The counter as OpenTelemetry exports it is the in-process count of this host's requests.
+        var counted = host.Services.GetRequiredService<StorageRequestCounter>().Snapshot();
+        Assert.All(requests, s => Assert.True(counted[s.Labels["service"] + "." + s.Labels["operation"]] >= s.Value, s.ToString()));
         var openApi = JsonNode.Parse(await admin.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openApi["paths"]!["/api/webhooks/{marketplace}"]);
         Assert.NotNull(openApi["paths"]!["/api/tickets/{ticketId}/reply"]);
+    }
+
+    [Fact]
+    public async Task DeadlineLapse_IsASampleOfTheLatenessHistogram_InSecondsBuckets()
+    {
+        await using var host = new TicketHost(azurite);
+        using var admin = host.As(TicketHost.AdminKey);
+        var ticketId = (string)(await host.WebhookOkAsync("taobao", Payloads.Urge(Payloads.NewOrderId(), host.Now, host.Now.AddDays(-3))))["ticketId"]!;
+        await host.SettledAsync(ticketId);
+        var before = LapsedReplies(PrometheusSeries.Parse(await admin.GetStringAsync("/metrics")));
+
+        // The reply deadline (24 h, 120 s grace) lapses: taobao escalates to the platform.
+        await host.AdvanceUntilAsync(ticketId, TimeSpan.FromHours(24) + TimeSpan.FromSeconds(121), t => (string?)t["state"] == "platform_intervention");
+
+        var metrics = PrometheusSeries.Parse(await admin.GetStringAsync("/metrics"));
+        Assert.True(LapsedReplies(metrics) >= before + 1, $"lapsed reply deadlines: {before} before, {LapsedReplies(metrics)} after");
+        var buckets = metrics.Where(s => s.Name == "urgeshipment_deadline_lapse_lateness_seconds_bucket" && s.Labels["deadline"] == "reply").ToList();
+        Assert.Equal([.. Telemetry.LatenessBuckets.Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture)), "+Inf"], buckets.Select(b => b.Labels["le"]));
+        Assert.Equal(LapsedReplies(metrics), buckets.Single(b => b.Labels["le"] == "+Inf").Value);
+        Assert.Contains(metrics, s => s.Name == "urgeshipment_deadline_lapse_lateness_seconds_sum" && s.Labels["deadline"] == "reply" && s.Value >= 0);
+
+        static double LapsedReplies(IReadOnlyList<PrometheusSeries> series) =>
+            series.SingleOrDefault(s => s.Name == "urgeshipment_deadline_lapse_lateness_seconds_count" && s.Labels["deadline"] == "reply")?.Value ?? 0;
     }
 
     [Fact]

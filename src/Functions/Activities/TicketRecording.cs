@@ -18,8 +18,9 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
     CompensationSettlement settlement, NoticeDelivery notices, ComplaintFiling complaints, TimeProvider clock, ILogger<TicketRecording> logger)
 {
     private static readonly Meter Meter = new(Telemetry.MeterName);
-    private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>(
-        "deadline.lapse.lateness", "s", "Business time at which a deadline lapsed minus its lapse time (due + grace); never negative.");
+    private static readonly Histogram<double> Lateness = Meter.CreateHistogram(
+        Telemetry.DeadlineLapseLateness, "s", "Business time at which a deadline lapsed minus its lapse time (due + grace); never negative.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.LatenessBuckets });
 
     [Function(TicketActivities.RecordTicket)]
     public async Task<RecordOutcome?> RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)

@@ -9,13 +9,14 @@ namespace UrgeShipment.Functions.Hosting;
 /// Counts every storage request (each retry attempt too) by service and operation, e.g. "table.batch",
 /// "table.query", "table.get", "queue.put", "queue.get", "queue.delete", "queue.update", "blob.put": a pipeline
 /// policy on every storage client of the process (ours, and self-hosted, the ones handed to the Durable Task
-/// Framework). Published as the counter <c>storage.requests</c> (tags: hub, service, operation) and readable
+/// Framework). Published as the counter <see cref="Telemetry.StorageRequests"/> (tags: hub, service, operation; on
+/// <c>GET /metrics</c> as <c>urgeshipment_storage_requests_total</c>) and readable
 /// in-process with <see cref="Snapshot"/> for benchmarks and tests.
 /// </summary>
 public sealed class StorageRequestCounter
 {
     private static readonly Meter Meter = new(Telemetry.MeterName);
-    private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>("storage.requests", "{request}", "Storage requests by service and operation.");
+    private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>(Telemetry.StorageRequests, "{request}", "Storage requests by service and operation.");
 
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly string _hub;

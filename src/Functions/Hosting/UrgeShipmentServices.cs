@@ -64,7 +64,7 @@ public static class UrgeShipmentServices
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton<Callers>();
         services.AddCallerAuthorization();
-        services.AddSingleton<MetricsText>();
+        services.AddUrgeShipmentTelemetry(configuration);
 
         var names = new StorageNames(hostJson.HubName);
         var counter = new StorageRequestCounter(names.Hub);
@@ -118,7 +118,6 @@ public sealed class StorageSetup(IServiceProvider services) : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         services.GetRequiredService<MarketplaceCatalog>();
-        services.GetRequiredService<MetricsText>(); // listen from the start, not from the first scrape
         await services.GetRequiredService<TicketTable>().EnsureCreatedAsync(cancellationToken);
         await services.GetRequiredService<TicketIndex>().EnsureCreatedAsync(cancellationToken);
         await services.GetRequiredService<ShopLedger>().EnsureCreatedAsync(cancellationToken);

@@ -21,7 +21,7 @@ public sealed record HealthView(string Status, string Storage);
 public sealed record MeView(string Role, string AccountId, string? ShopId, IReadOnlyList<string> Permissions, DateTimeOffset ServerTime);
 
 /// <summary>Health, metrics, who-am-I and the dev clock.</summary>
-public sealed partial class OperationFunctions(IAuthorizationService authorization, HealthCheckService health, MetricsText metrics,
+public sealed partial class OperationFunctions(IAuthorizationService authorization, HealthCheckService health, MetricsScrape metrics,
     IOptions<ClockOptions> clockOptions, BusinessClock clock, IServiceProvider services, ILogger<OperationFunctions> logger)
 {
     [Function(nameof(Health))]
@@ -43,7 +43,7 @@ public sealed partial class OperationFunctions(IAuthorizationService authorizati
     [Function(nameof(Metrics))]
     [Authorize(Policy = Policies.Operations)]
     public IResult Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request) =>
-        TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4");
+        metrics.Result();
 
     /// <summary>Who this key is (role, shop, permissions) and the server's clock, so a client can show countdowns on server time.</summary>
     [Function(nameof(WhoAmI))]
