@@ -22,12 +22,6 @@ public sealed class OperatorFunctions(TicketTable tickets, TicketCommands comman
 
     public static readonly IReadOnlyList<string> Actions = ["extend-deadline", "pause", "resume", "resolve-review", "retry-work", "force-complete"];
 
-    private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal)
-    {
-        RejectionCodes.NoActiveDeadline, RejectionCodes.DeadlinePassed, RejectionCodes.AlreadyPaused, RejectionCodes.NotPaused, RejectionCodes.NotFlagged,
-        RejectionCodes.TicketCompleted, RejectionCodes.NoTicket, RejectionCodes.InvalidState, RejectionCodes.UnknownWorkItem,
-    };
-
     [Function(nameof(OperatorCommand))]
     [Authorize(Policy = Policies.Operator)]
     public async Task<IResult> OperatorCommand(
@@ -83,10 +77,7 @@ public sealed class OperatorFunctions(TicketTable tickets, TicketCommands comman
             Refusal, cancellationToken);
     }
 
-    private static IResult Refusal(string code, string? detail) =>
-        Conflicts.Contains(code)
-            ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", detail)
-            : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, code == RejectionCodes.InvalidExtension ? "by" : "why", detail ?? code, code);
+    private static IResult Refusal(string code, string? detail) => Refusals.Answer(code, detail, StatusCodes.Status422UnprocessableEntity, "why");
 
     private static TicketCommand? Parse(string action, JsonElement body, FieldErrors errors, string who, DateTimeOffset now)
     {

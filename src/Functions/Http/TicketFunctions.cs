@@ -17,12 +17,6 @@ public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, Shop
     /// <summary>A reply is small: a kind, a date or reason, a plan and a few evidence references.</summary>
     public const int ReplyBodyBytes = 16 * 1024;
 
-    /// <summary>Refusal codes that mean "not now" (409) rather than "bad fields" (422).</summary>
-    private static readonly HashSet<string> StateConflicts = new(StringComparer.Ordinal)
-    {
-        RejectionCodes.ReplyWindowClosed, RejectionCodes.InvalidState, RejectionCodes.AlreadyReplied, RejectionCodes.NoTicket, RejectionCodes.TicketCompleted,
-    };
-
     [Function(nameof(GetTicket))]
     [Authorize(Policy = Policies.Read)]
     public async Task<IResult> GetTicket(
@@ -152,10 +146,7 @@ public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, Shop
             Refusal, cancellationToken);
     }
 
-    private static IResult Refusal(string code, string? detail) =>
-        StateConflicts.Contains(code)
-            ? Problems.Of(StatusCodes.Status409Conflict, code, "Not allowed now.", detail)
-            : Problems.Invalid(StatusCodes.Status422UnprocessableEntity, ReplyFieldOf(code), detail ?? code, code);
+    private static IResult Refusal(string code, string? detail) => Refusals.Answer(code, detail, StatusCodes.Status422UnprocessableEntity, "kind");
 
     private static TicketCommand? ParseReply(JsonElement body, FieldErrors errors, string replyId, DateTimeOffset now)
     {
@@ -211,13 +202,4 @@ public sealed class TicketFunctions(TicketTable tickets, TicketIndex index, Shop
         }
         return [.. items];
     }
-
-    private static string ReplyFieldOf(string code) => code switch
-    {
-        RejectionCodes.DelayOutOfRange => "shipBy",
-        RejectionCodes.EvidenceRequired => "evidence",
-        RejectionCodes.PlanRequired => "plan",
-        RejectionCodes.ReasonRequired => "reason",
-        _ => "kind",
-    };
 }

@@ -98,7 +98,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
         var command = parsed.ToCommand(policy, now);
         if (stored is not null && TicketDecider.Decide(stored.State, command) is Decision.Rejected refused)
         {
-            return Refused(refused.Code, refused.Detail);
+            return Refusals.ForWebhook(refused.Code, refused.Detail);
         }
 
         var (claimed, ours) = await deliveries.ClaimAsync(marketplace, eventId, new WebhookDelivery(ticketId, $"webhook:{marketplace}:{eventId}", command), cancellationToken);
@@ -126,7 +126,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
             var decision = TicketDecider.Decide(before, urge);
             if (decision is Decision.Rejected rejected)
             {
-                return Refused(rejected.Code, rejected.Detail);
+                return Refusals.ForWebhook(rejected.Code, rejected.Detail);
             }
             var opens = ((Decision.Accepted)decision).Events.OfType<TicketOpened>().Any();
             if (!opens && await client.GetInstanceAsync(ticketId, ct) is null)
@@ -146,7 +146,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
         return sent.Status switch
         {
             SendStatus.Done when sent.Result!.Applied => TypedResults.Ok(WebhookOutcomes.Of(ticketId, sent.Result)),
-            SendStatus.Done => Refused(sent.Result!.RejectionCode!, sent.Result.RejectionDetail),
+            SendStatus.Done => Refusals.ForWebhook(sent.Result!.RejectionCode!, sent.Result.RejectionDetail),
             SendStatus.Pending => TypedResults.Accepted($"/api/tickets/{ticketId}", new WebhookAnswer("accepted", ticketId)),
             SendStatus.NoTicket => TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket)),
             SendStatus.Unavailable => Problems.TicketUnavailable(ticketId),
@@ -157,16 +157,4 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
         };
     }
 
-    /// <summary>A domain refusal of a webhook fact: 400 naming the field (nothing was stored).</summary>
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Refused(string code, string? detail) =>
-        Problems.Invalid(StatusCodes.Status400BadRequest, FieldOf(code), detail ?? code, code);
-
-    private static string FieldOf(string code) => code switch
-    {
-        RejectionCodes.OccurredInFuture => "occurredAt",
-        RejectionCodes.UnknownSku or RejectionCodes.InvalidQuantity => "shipment.items",
-        RejectionCodes.InvalidAmount => "compensationAmount",
-        RejectionCodes.OrderMismatch => "order.orderId",
-        _ => "type",
-    };
 }
