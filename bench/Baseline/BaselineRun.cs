@@ -74,7 +74,10 @@ internal sealed class BaselineRun(BaselineOptions o, DurableTaskClient client, S
                 await Signals.When(id, Stage.Done).WaitAsync(token);
                 Record(record, "shipped (raise → completed)", clock);
                 Signals.Forget(id);
-                Interlocked.Increment(ref done);
+                if (Interlocked.Increment(ref done) % 100 == 0 && record)
+                {
+                    Progress.Line($"{prefix}: {done} of {n} lifecycles done");
+                }
             });
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -8,6 +8,7 @@ using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using UrgeShipment.Bench;
 using UrgeShipment.Bench.Baseline;
@@ -33,6 +34,8 @@ var ours = DurableTaskHosting.Settings(configuration, hostJson, counter, NullLog
 var settings = o.Settings == "default"
     ? new AzureStorageOrchestrationServiceSettings { TaskHubName = o.Hub, StorageAccountClientProvider = ours.StorageAccountClientProvider }
     : ours;
+// Diagnostics only, no behaviour: DTF's own log on stderr, warnings and up (--log true: Information, e.g. lease acquisition).
+settings.LoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(o.Log ? LogLevel.Information : LogLevel.Warning));
 
 var result = new SideResult
 {
@@ -43,7 +46,7 @@ var result = new SideResult
     LapseBoundSeconds = o.LapseBoundSeconds,
     DtfSettings = Describe(settings),
     Description = o.Settings == "default"
-        ? "bare orchestration, DTF's default AzureStorageOrchestrationServiceSettings (TaskHubName and the storage clients only)"
+        ? "bare orchestration, DTF's default AzureStorageOrchestrationServiceSettings (TaskHubName and the storage clients only; a LoggerFactory for DTF's warnings)"
         : "bare orchestration, host.json's extensions.durableTask as DurableTaskHosting.Settings maps it",
 };
 var clock = Stopwatch.StartNew();
@@ -130,6 +133,7 @@ internal sealed class BaselineOptions
     public double PhaseMinutes { get; private set; } = 6;
     public double OpenMinutes { get; private set; } = 8;
     public int TimeoutMinutes { get; private set; } = 30;
+    public bool Log { get; private set; }
 
     public static BaselineOptions Parse(string[] args)
     {
@@ -153,6 +157,7 @@ internal sealed class BaselineOptions
                 case "--lapse-bound-seconds": o.LapseBoundSeconds = double.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--phase-minutes": o.PhaseMinutes = double.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--open-minutes": o.OpenMinutes = double.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--log": o.Log = bool.Parse(v); break;
                 case "--timeout-minutes": o.TimeoutMinutes = int.Parse(v, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }

@@ -33,6 +33,7 @@ internal static class Phases
     {
         var ids = new string?[n];
         var latencies = new double[n];
+        var done = 0;
         var tag = Guid.NewGuid().ToString("N")[..8];
         await host.SyncClockAsync(ct);
         var started = DateTimeOffset.UtcNow;
@@ -49,6 +50,10 @@ internal static class Phases
                 await host.ShippedAsync("xiaohongshu", order, token);
                 ids[i] = id;
                 latencies[i] = clock.Elapsed.TotalMilliseconds;
+                if (Interlocked.Increment(ref done) % 100 == 0)
+                {
+                    Progress.Line($"{prefix}: {done} of {n} lifecycles done");
+                }
             });
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
