@@ -50,9 +50,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 revision=$(source_revision)
 
 say "building src/SelfHost, bench/Bench, bench/Baseline (Release)"
-dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/Baseline -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly >&2 # stdout: the report only
+dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build bench/Baseline -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 bench_dll=bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll
 baseline_dll=bench/Baseline/bin/Release/net10.0/UrgeShipment.Baseline.dll
 durations=""
