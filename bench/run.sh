@@ -1,116 +1,148 @@
 #!/usr/bin/env bash
-# Benchmarks the self-host (src/SelfHost: the app's functions on DTF's Azure Storage backend) against its own Azurite,
-# next to the bare Durable Functions baseline of the old design. Everything runs on 127.0.0.1; everything started here is
-# stopped on exit. The settings sweep is bench/settings.sh.
-# Usage: bench/run.sh [N]            N lifecycles per phase (default 300)
-# Env:   BENCH_IDLE_SECONDS (default 60), BENCH_CONCURRENCY (default 16), BENCH_KEEP_LOGS=1 (keep the temp dir)
+# Measures ours against bare Durable Functions in one run (issue 12), everything on 127.0.0.1, every phase bounded:
+#   1. baseline, DTF's default settings   (bench/Baseline: one orchestrator racing CreateTimer against WaitForExternalEvent,
+#   2. baseline, our host.json settings    one activity on lapse; DTF + Azure Storage, driven in-process)
+#   3. ours: the real self-host (src/SelfHost, Release) over HTTP, host.json as shipped
+# each on a fresh Azurite of its own, the same N and phases; the table goes to stdout and bench/RESULTS.md, and the last
+# line printed is "bench: throughput_ratio=… overhead_ratio=… requests_ratio=… lateness_p99_s=… early=… idle_rps=… rss_10k_mb=…".
+# Everything started here is stopped by PID on exit (Ctrl+C too). See bench/README.md.
+# Usage: bench/run.sh [N]              N lifecycles per phase (default 500)
+# Env:   BENCH_OPEN (10000)            tickets opened and left waiting on their timers for the RSS figure
+#        BENCH_IDLE_SECONDS (60)       idle window; BENCH_CONCURRENCY (16) concurrent lifecycles
+#        BENCH_PHASE_MINUTES (6)       bound of the reply phase and of the lapse opening; BENCH_OPEN_MINUTES (6) bound of the open phase
+#        BENCH_LAPSE_BOUND (60)        a lapse later than this (s) after due counts as not lapsed
+#        BENCH_SIDES ("baseline-default baseline-ours ours")  which sides to run (the report shows missing ones as failed)
+#        BENCH_RESULTS (bench/RESULTS.md); BENCH_KEEP_LOGS=1 keeps the temp dir (logs, JSON results)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+source bench/lib.sh
 
-n=${1:-300}
+n=${1:-500}
+open=${BENCH_OPEN:-10000}
 idle=${BENCH_IDLE_SECONDS:-60}
 concurrency=${BENCH_CONCURRENCY:-16}
+phase_minutes=${BENCH_PHASE_MINUTES:-6}
+open_minutes=${BENCH_OPEN_MINUTES:-6}
+lapse_bound=${BENCH_LAPSE_BOUND:-60}
+sides=${BENCH_SIDES:-"baseline-default baseline-ours ours"}
+results_md=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
+lapse_window=900 # benchfast's reply window here: every lapse ticket's urge is dated (due − 900 s), so all are due at once
 
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "Installing Azurite (npm ci)..."
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-
+ensure_azurite
 work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-bench.XXXXXX")
+mkdir -p "$work/results"
 azurite_pid=""
 host_pid=""
 bench_pid=""
-# Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$bench_pid"
   stop_pid "$host_pid"
   stop_pid "$azurite_pid"
-  if [ "${BENCH_KEEP_LOGS:-0}" = 1 ]; then echo "Logs kept in $work"; else rm -rf "$work"; fi
+  [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- Azurite on free loopback ports (port 0: it prints the ports it got) ---
-node_modules/.bin/azurite --silent --location "$work/azurite" \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-  --blobPort 0 --queuePort 0 --tablePort 0 \
-  --skipApiVersionCheck --disableTelemetry --loose > "$work/azurite.log" 2>&1 &
-azurite_pid=$!
-port_of() { sed -n "s/.*$1 service is successfully listening at http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p" "$work/azurite.log" | head -n1; }
-blob=""; queue=""; table=""
-for _ in $(seq 1 100); do
-  blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
-  [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
-  kill -0 "$azurite_pid" 2>/dev/null || { cat "$work/azurite.log" >&2; echo "Azurite exited." >&2; exit 1; }
-  sleep 0.2
+started=$(date +%s)
+say() { echo "[run.sh +$(( $(date +%s) - started ))s] $*" >&2; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+revision=$(source_revision)
+
+say "building src/SelfHost, bench/Bench, bench/Baseline (Release)"
+dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly >&2 # stdout: the report only
+dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build bench/Baseline -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+bench_dll=bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll
+baseline_dll=bench/Baseline/bin/Release/net10.0/UrgeShipment.Baseline.dll
+durations=""
+
+# --- the baselines: one process each (worker + driver), its own hub on a fresh Azurite ---
+run_baseline() {
+  local side=$1 settings=$2 t0; t0=$(date +%s)
+  start_azurite "$work/azurite-$side"
+  say "$side: Azurite (pid $azurite_pid) blob $blob, queue $queue, table $table"
+  dotnet "$baseline_dll" --side "$side" --settings "$settings" --storage "$storage" --hub "bl$(rand | cut -c1-12)" --repo "$repo" \
+    --n "$n" --open "$open" --concurrency "$concurrency" --idle-seconds "$idle" --lapse-bound-seconds "$lapse_bound" \
+    --phase-minutes "$phase_minutes" --open-minutes "$open_minutes" --timeout-minutes 40 --results "$work/results/$side.json" &
+  bench_pid=$!
+  wait "$bench_pid" || say "$side: the measurement failed (recorded in its result)"
+  bench_pid=""
+  stop_pid "$azurite_pid"; azurite_pid=""
+  durations="$durations $side $(( $(date +%s) - t0 )) s;"
+}
+
+# --- ours: the real host process, driven over HTTP ---
+run_ours() {
+  local t0; t0=$(date +%s)
+  local admin_key="bench-admin-$(rand)" seller_key="bench-seller-$(rand)"
+  local secret_xhs="bench-xhs-$(rand)" secret_tb="bench-tb-$(rand)" secret_fast="bench-fast-$(rand)"
+  local hub="bench$(rand | cut -c1-12)" port; port=$(free_port)
+  local base="http://127.0.0.1:$port" policy="$work/benchfast.json"
+  sed "s/\"replyWindow\": \"PT10S\"/\"replyWindow\": \"PT${lapse_window}S\"/" bench/policies/benchfast.json > "$policy"
+  grep -q "\"PT${lapse_window}S\"" "$policy" || { echo "Could not set the reply window in $policy." >&2; exit 1; }
+  start_azurite "$work/azurite-ours"
+  env \
+    AzureWebJobsStorage="$storage" \
+    LocalSettingsPath=/nonexistent \
+    ASPNETCORE_ENVIRONMENT=Development \
+    Logging__LogLevel__Default=Warning \
+    AzureFunctionsJobHost__logging__logLevel__default=Warning \
+    RateLimits__PermitsPerMinute=100000000 \
+    RateLimits__WebhookPermitsPerMinute=100000000 \
+    AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
+    Admin__ApiKeySha256="$(sha "$admin_key")" \
+    Sellers__Accounts__0__ShopId=shop-bench \
+    Sellers__Accounts__0__AccountId=bench-ops \
+    Sellers__Accounts__0__ApiKeySha256="$(sha "$seller_key")" \
+    Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
+    Webhooks__Secrets__xiaohongshu="$secret_xhs" \
+    Webhooks__Secrets__taobao="$secret_tb" \
+    Webhooks__Secrets__benchfast="$secret_fast" \
+    Marketplaces__PolicyFiles__0="$policy" \
+    dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
+    > "$work/host.log" 2>&1 &
+  host_pid=$!
+  local healthy=0
+  for _ in $(seq 1 300); do
+    if curl -fsS "$base/health" > /dev/null 2>&1; then healthy=1; break; fi
+    kill -0 "$host_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ "$healthy" = 1 ]; then
+    say "ours: host (pid $host_pid) on $base, hub $hub; Azurite (pid $azurite_pid) blob $blob, queue $queue, table $table"
+    dotnet "$bench_dll" --mode ours \
+      --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
+      --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" --secret-benchfast "$secret_fast" --fast-marketplace benchfast \
+      --lapse-window-seconds "$lapse_window" --n "$n" --open "$open" --concurrency "$concurrency" --idle-seconds "$idle" \
+      --idle-settle-seconds 5 --lapse-bound-seconds "$lapse_bound" --phase-minutes "$phase_minutes" --open-minutes "$open_minutes" \
+      --host-pid "$host_pid" --timeout-minutes 40 --results "$work/results/ours.json" &
+    bench_pid=$!
+    wait "$bench_pid" || say "ours: the measurement failed (recorded in its result)"
+    bench_pid=""
+  else
+    tail -n 30 "$work/host.log" >&2
+    say "ours: the host did not become healthy within 60 s"
+  fi
+  if grep -qE "^(fail|crit):" "$work/host.log"; then
+    say "ours: the host logged errors:"
+    grep -E -A3 "^(fail|crit):" "$work/host.log" | head -n 20 >&2
+  fi
+  stop_pid "$host_pid"; host_pid=""
+  stop_pid "$azurite_pid"; azurite_pid=""
+  durations="$durations ours $(( $(date +%s) - t0 )) s;"
+}
+
+for side in $sides; do
+  case "$side" in
+    baseline-default) run_baseline baseline-default default ;;
+    baseline-ours) run_baseline baseline-ours ours ;;
+    ours) run_ours ;;
+    *) echo "Unknown side $side (BENCH_SIDES)." >&2; exit 2 ;;
+  esac
 done
-[ -n "$table" ] || { cat "$work/azurite.log" >&2; echo "Azurite did not report its ports within 20 s." >&2; exit 1; }
-echo "Azurite (pid $azurite_pid): blob $blob, queue $queue, table $table"
 
-# --- build: the host in Release, the bench console ---
-dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-
-revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
-if [ -z "${BENCH_REVISION:-}" ] && { ! git diff --quiet HEAD -- src || [ -n "$(git ls-files --others --exclude-standard src)" ]; }; then
-  revision="$revision + uncommitted changes in src/"
-fi
-
-# --- keys: random per run; the host only gets their SHA-256 ---
-rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
-sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-admin_key="bench-admin-$(rand)"
-seller_key="bench-seller-$(rand)"
-secret_xhs="bench-xhs-$(rand)"
-secret_tb="bench-tb-$(rand)"
-hub="bench$(rand | cut -c1-12)"
-
-host_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
-base="http://127.0.0.1:$host_port"
-account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-# --- the real host process ---
-env \
-  AzureWebJobsStorage="DefaultEndpointsProtocol=http;$account;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1" \
-  LocalSettingsPath=/nonexistent \
-  ASPNETCORE_ENVIRONMENT=Development \
-  Logging__LogLevel__Default=Warning \
-  AzureFunctionsJobHost__logging__logLevel__default=Warning \
-  Clock__AllowTravel=true \
-  RateLimits__PermitsPerMinute=100000000 \
-  RateLimits__WebhookPermitsPerMinute=100000000 \
-  AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
-  Admin__ApiKeySha256="$(sha "$admin_key")" \
-  Sellers__Accounts__0__ShopId=shop-bench \
-  Sellers__Accounts__0__AccountId=bench-ops \
-  Sellers__Accounts__0__ApiKeySha256="$(sha "$seller_key")" \
-  Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
-  Webhooks__Secrets__xiaohongshu="$secret_xhs" \
-  Webhooks__Secrets__taobao="$secret_tb" \
-  dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
-  > "$work/host.log" 2>&1 &
-host_pid=$!
-for i in $(seq 1 300); do
-  curl -fsS "$base/health" > /dev/null 2>&1 && break
-  kill -0 "$host_pid" 2>/dev/null || { tail -n 50 "$work/host.log" >&2; echo "The host exited." >&2; exit 1; }
-  [ "$i" = 300 ] && { tail -n 50 "$work/host.log" >&2; echo "The host did not become healthy within 60 s." >&2; exit 1; }
-  sleep 0.2
-done
-echo "Host (pid $host_pid) on $base, hub $hub"
-
-dotnet bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll \
-  --base "$base" --admin-key "$admin_key" --seller-key "$seller_key" --shop shop-bench \
-  --secret-xiaohongshu "$secret_xhs" --secret-taobao "$secret_tb" \
-  --n "$n" --concurrency "$concurrency" --idle-seconds "$idle" \
-  --revision "$revision" --results "$repo/bench/RESULTS.md" &
-bench_pid=$! # waited for in the background, so that a signal stops the run at once
-wait "$bench_pid"
+elapsed=$(( $(date +%s) - started ))
+[ "${BENCH_KEEP_LOGS:-0}" = 1 ] && say "logs and JSON results kept in $work"
+notes="The run took $((elapsed / 60)) min $((elapsed % 60)) s (build included; by side:${durations%;}); load average (1/5/15 min) $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after (the machine is shared). BENCH_OPEN=$open."
+dotnet "$bench_dll" --mode report --in "$work/results" --results "$results_md" --revision "$revision" --notes "$notes"

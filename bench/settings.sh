@@ -32,25 +32,14 @@ sweep_minutes=${BENCH_SWEEP_MINUTES:-40}
 results_md=${BENCH_RESULTS:-$repo/bench/SETTINGS.md}
 policy_template="$repo/bench/policies/benchfast.json" # replyWindow PT10S, replaced per configuration
 
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "Installing Azurite (npm ci)..."
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+source bench/lib.sh
+ensure_azurite
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/urgeship-settings.XXXXXX")
 mkdir -p "$work/results"
 azurite_pid=""
 host_pid=""
 bench_pid=""
-# Stops one process we started, by PID: TERM, up to 15 s to exit, then KILL.
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$bench_pid"
   stop_pid "$host_pid"
@@ -60,48 +49,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- Azurite on free loopback ports (port 0: it prints the ports it got), a fresh data directory: one per configuration,
-# since Azurite slows down as its database grows (a shared one made every later configuration slower) ---
-start_azurite() {
-  local dir=$1
-  node_modules/.bin/azurite --silent --location "$dir" \
-    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort 0 --queuePort 0 --tablePort 0 \
-    --skipApiVersionCheck --disableTelemetry --loose > "$dir.log" 2>&1 &
-  azurite_pid=$!
-  port_of() { sed -n "s/.*$1 service is successfully listening at http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p" "$dir.log" | head -n1; }
-  blob=""; queue=""; table=""
-  for _ in $(seq 1 100); do
-    blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
-    [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
-    kill -0 "$azurite_pid" 2>/dev/null || { cat "$dir.log" >&2; echo "Azurite exited." >&2; exit 1; }
-    sleep 0.2
-  done
-  [ -n "$table" ] || { cat "$dir.log" >&2; echo "Azurite did not report its ports within 20 s." >&2; exit 1; }
-  storage="DefaultEndpointsProtocol=http;$account;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1"
-}
-
 # --- build: the host in Release, the bench console ---
 dotnet build src/SelfHost -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 bench_dll=bench/Bench/bin/Release/net10.0/UrgeShipment.Bench.dll
 
-revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
-if [ -z "${BENCH_REVISION:-}" ] && { ! git diff --quiet HEAD -- src || [ -n "$(git ls-files --others --exclude-standard src)" ]; }; then
-  revision="$revision + uncommitted changes in src/"
-fi
+revision=$(source_revision)
 
 # --- keys: random per run; the host only gets their SHA-256 ---
-rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
-sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 admin_key="bench-admin-$(rand)"
 seller_key="bench-seller-$(rand)"
 secret_xhs="bench-xhs-$(rand)"
 secret_tb="bench-tb-$(rand)"
 secret_fast="bench-fast-$(rand)"
-account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 seconds_of() { local IFS=:; read -r h mm s <<< "$1"; echo $((10#$h * 3600 + 10#$mm * 60 + 10#${s%%.*})); }
 
 # A result for a configuration whose host never served (the report shows it as failed).

@@ -16,6 +16,22 @@ internal sealed class HostClient : IDisposable
     private TimeSpan _clockOffset; // host clock minus local clock
     private int _ticketReads;
     private int _accepted;
+    private bool _noDevClock;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<double>> _latency = new(StringComparer.Ordinal);
+
+    /// <summary>When set, each webhook / reply call's latency is recorded under its call type (<see cref="Latencies"/>).</summary>
+    public bool RecordLatency { get; set; }
+
+    /// <summary>Recorded latencies, ms, by call type.</summary>
+    public Dictionary<string, List<double>> Latencies => _latency.ToDictionary(kv => kv.Key, kv => kv.Value.ToList(), StringComparer.Ordinal);
+
+    private void Record(string type, System.Diagnostics.Stopwatch clock)
+    {
+        if (RecordLatency)
+        {
+            _latency.GetOrAdd(type, _ => []).Add(clock.Elapsed.TotalMilliseconds);
+        }
+    }
 
     public HostClient(Options options)
     {
@@ -55,17 +71,32 @@ internal sealed class HostClient : IDisposable
     private string HubFrom(string text)
     {
         var at = text.IndexOf(Scrape.StorageRequests + "{", StringComparison.Ordinal);
+        at = at >= 0 ? at : text.IndexOf(Scrape.StorageRequests + "_total{", StringComparison.Ordinal);
         var hub = at < 0 ? "" : text[at..].Split("hub=\"", 2).ElementAtOrDefault(1)?.Split('"')[0] ?? "";
         _options.Hub = hub.Length > 0 ? hub : null;
         return hub;
     }
 
+    /// <summary>
+    /// Reads the host's business clock (<c>GET /api/dev/clock</c>); without the dev clock (<c>Clock:AllowTravel</c> off:
+    /// 404) the host's clock is this machine's, offset 0.
+    /// </summary>
     public async Task SyncClockAsync(CancellationToken ct)
     {
+        if (_noDevClock)
+        {
+            return;
+        }
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/dev/clock");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
         var sent = DateTimeOffset.UtcNow;
         using var response = await _http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            _noDevClock = true;
+            _clockOffset = TimeSpan.Zero;
+            return;
+        }
         var body = await Ensure(response, "GET /api/dev/clock", ct);
         var received = DateTimeOffset.UtcNow;
         var now = DateTimeOffset.Parse((string)JsonNode.Parse(body)!["now"]!, CultureInfo.InvariantCulture);
@@ -124,7 +155,9 @@ internal sealed class HostClient : IDisposable
                 items = new[] { new { sku = "S", qty = 1 } },
             },
         });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (status, answer) = await WebhookAsync(marketplace, body, ct);
+        Record("POST /api/webhooks (buyer.urged)", clock);
         var outcome = (string?)answer["outcome"];
         if ((outcome != "ticket_opened" && !(status == HttpStatusCode.Accepted && outcome == "accepted")) || (string?)answer["ticketId"] is not { Length: > 0 } ticketId)
         {
@@ -147,7 +180,9 @@ internal sealed class HostClient : IDisposable
             orderId,
             shipment = new { carrier = "SF", trackingNo = "SF" + orderId, items = new[] { new { sku = "S", qty = 1 } }, complete = true },
         });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (status, answer) = await WebhookAsync(marketplace, body, ct);
+        Record("POST /api/webhooks (order.shipped)", clock);
         if (status == HttpStatusCode.Accepted && (string?)answer["outcome"] == "accepted")
         {
             Interlocked.Increment(ref _accepted); // durable; the benchmark's settled check waits for it
@@ -165,8 +200,10 @@ internal sealed class HostClient : IDisposable
             Content = new StringContent(JsonSerializer.Serialize(new { kind = "delay", shipBy = Iso(HostNow.AddDays(1)) }), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.SellerKey);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var response = await _http.SendAsync(request, ct);
         await Ensure(response, $"POST /api/tickets/{ticketId}/reply", ct, acceptedToo: true);
+        Record("POST /api/tickets/{id}/reply", clock);
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             Interlocked.Increment(ref _accepted);

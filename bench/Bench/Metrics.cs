@@ -5,7 +5,10 @@ namespace UrgeShipment.Bench;
 /// <summary>One scrape of <c>GET /metrics</c> (Prometheus text): series key (name + labels) → value.</summary>
 internal sealed class Scrape
 {
-    /// <summary>Every storage request of the process: DTF's (queues, history/instances/partition tables, lease blobs) and our tables'.</summary>
+    /// <summary>
+    /// Every storage request of the process: DTF's (queues, history/instances/partition tables, lease blobs) and our tables'.
+    /// Read under this name and under <c>urgeshipment_storage_requests_total</c> (the OpenTelemetry exporter's name for the same counter).
+    /// </summary>
     public const string StorageRequests = "urgeshipment_storage_requests";
 
     /// <summary>Recorded by the RecordTicket activity for each lapse: business time it lapsed − its lapse time (due + grace), seconds.</summary>
@@ -59,7 +62,7 @@ internal sealed class Scrape
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, labels, value) in _series)
         {
-            if (name == StorageRequests)
+            if (name is StorageRequests or StorageRequests + "_total")
             {
                 var op = labels.GetValueOrDefault("service", "?") + "." + labels.GetValueOrDefault("operation", "?");
                 result[op] = result.GetValueOrDefault(op) + value;

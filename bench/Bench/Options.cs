@@ -5,14 +5,18 @@ namespace UrgeShipment.Bench;
 /// <summary>Command-line options (bench/run.sh and bench/settings.sh pass them; see bench/README.md).</summary>
 internal sealed class Options
 {
-    /// <summary><c>run</c> (bench/run.sh), <c>settings</c> (one configuration of bench/settings.sh), <c>settings-plan</c>, <c>settings-report</c>, <c>settings-pick</c>.</summary>
-    public string Mode { get; private set; } = "run";
+    /// <summary><c>ours</c> and <c>report</c> (bench/run.sh), <c>settings</c> (one configuration of bench/settings.sh), <c>settings-plan</c>, <c>settings-report</c>, <c>settings-pick</c>.</summary>
+    public string Mode { get; private set; } = "ours";
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1:7071");
     public string AdminKey { get; private set; } = "";
     public string SellerKey { get; private set; } = "";
     public string Shop { get; private set; } = "shop-bench";
     public Dictionary<string, string> Secrets { get; } = new(StringComparer.Ordinal);
-    public int N { get; private set; } = 300;
+    public int N { get; private set; } = 500;
+    public int Open { get; private set; } = 10_000;
+    public double PhaseMinutes { get; private set; } = 6;
+    public double OpenMinutes { get; private set; } = 8;
+    public double LapseWindowSeconds { get; private set; } = 900;
     public int M { get; private set; } = 100;
     public int Concurrency { get; private set; } = 16;
     public int IdleSeconds { get; private set; } = 60;
@@ -55,6 +59,10 @@ internal sealed class Options
                 case "--shop": o.Shop = v; break;
                 case var s when s.StartsWith("--secret-", StringComparison.Ordinal): o.Secrets[s["--secret-".Length..]] = v; break;
                 case "--n": o.N = Int(v, 1, 100_000); break;
+                case "--open": o.Open = Int(v, 0, 1_000_000); break;
+                case "--phase-minutes": o.PhaseMinutes = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 0.1, 120); break;
+                case "--open-minutes": o.OpenMinutes = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 0.1, 120); break;
+                case "--lapse-window-seconds": o.LapseWindowSeconds = Math.Clamp(double.Parse(v, CultureInfo.InvariantCulture), 30, 86_400); break;
                 case "--m": o.M = Int(v, 1, 100_000); break;
                 case "--concurrency": o.Concurrency = Int(v, 1, 256); break;
                 case "--idle-seconds": o.IdleSeconds = Int(v, 2, 3600); break;
@@ -85,7 +93,7 @@ internal sealed class Options
         {
             return o;
         }
-        if (o.Mode is "settings-report" or "settings-pick")
+        if (o.Mode is "settings-report" or "settings-pick" or "report")
         {
             if (o.InputDir is null)
             {
@@ -97,9 +105,9 @@ internal sealed class Options
         {
             throw new ArgumentException("Needs --admin-key, --seller-key, --secret-xiaohongshu and --secret-taobao (bench/run.sh passes them).");
         }
-        if (o.Mode == "settings" && !o.Secrets.ContainsKey(o.FastMarketplace))
+        if (o.Mode is "settings" or "ours" && !o.Secrets.ContainsKey(o.FastMarketplace))
         {
-            throw new ArgumentException($"Settings mode needs --secret-{o.FastMarketplace} (bench/settings.sh passes it).");
+            throw new ArgumentException($"Mode {o.Mode} needs --secret-{o.FastMarketplace} (bench/run.sh and bench/settings.sh pass it).");
         }
         return o;
     }

@@ -12,21 +12,6 @@ internal sealed record Quiet(Scrape Last, Scrape LastMove)
     public DateTimeOffset LastChange => LastMove.At;
 }
 
-internal static class Stats
-{
-    public static double Quantile(IReadOnlyCollection<double> values, double q)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    public static double Max(IReadOnlyCollection<double> values) => values.Count == 0 ? double.NaN : values.Max();
-}
-
 internal static class Phases
 {
     public static bool IsCompleted(JsonObject t) => (string?)t["state"] == "completed" && WorkSettled(t);
@@ -40,25 +25,42 @@ internal static class Phases
     public static IEnumerable<JsonObject> History(JsonObject t, string type) =>
         t["history"]!.AsArray().OfType<JsonObject>().Where(h => (string?)h["type"] == type);
 
-    /// <summary>N lifecycles: signed buyer.urged → seller reply "delay" → order.shipped (complete).</summary>
-    public static async Task<Run> SellerReplyAsync(HostClient host, string prefix, int n, int concurrency, CancellationToken ct)
+    /// <summary>
+    /// N lifecycles: signed buyer.urged → seller reply "delay" → order.shipped (complete); stops starting new ones (and
+    /// abandons those in flight) after <paramref name="bound"/>. Returns the lifecycles whose three calls all answered.
+    /// </summary>
+    public static async Task<Run> SellerReplyAsync(HostClient host, string prefix, int n, int concurrency, CancellationToken ct, TimeSpan? bound = null)
     {
-        var ids = new string[n];
+        var ids = new string?[n];
         var latencies = new double[n];
+        var done = 0;
         var tag = Guid.NewGuid().ToString("N")[..8];
         await host.SyncClockAsync(ct);
         var started = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct }, async (i, token) =>
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(bound ?? TimeSpan.FromHours(1));
+        try
         {
-            var clock = Stopwatch.StartNew();
-            var order = $"{prefix}-{tag}-{i}";
-            var id = await host.UrgeAsync("xiaohongshu", order, token);
-            await host.ReplyDelayAsync(id, token);
-            await host.ShippedAsync("xiaohongshu", order, token);
-            ids[i] = id;
-            latencies[i] = clock.Elapsed.TotalMilliseconds;
-        });
-        return new Run([.. ids], started, DateTimeOffset.UtcNow, [.. latencies]);
+            await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = limit.Token }, async (i, token) =>
+            {
+                var clock = Stopwatch.StartNew();
+                var order = $"{prefix}-{tag}-{i}";
+                var id = await host.UrgeAsync("xiaohongshu", order, token);
+                await host.ReplyDelayAsync(id, token);
+                await host.ShippedAsync("xiaohongshu", order, token);
+                ids[i] = id;
+                latencies[i] = clock.Elapsed.TotalMilliseconds;
+                if (Interlocked.Increment(ref done) % 100 == 0)
+                {
+                    Progress.Line($"{prefix}: {done} of {n} lifecycles done");
+                }
+            });
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the phase bound: report what completed
+        }
+        return new Run([.. ids.OfType<string>()], started, DateTimeOffset.UtcNow, [.. latencies.Where((_, i) => ids[i] is not null)]);
     }
 
     /// <summary>Opens N tickets on <paramref name="marketplace"/> (concurrently); returns their ids and when the first and last were answered.</summary>
@@ -158,21 +160,5 @@ internal static class Phases
     }
 
     /// <summary>Peak resident set of a process (VmHWM in /proc/PID/status), MiB; null when unknown.</summary>
-    public static double? PeakRssMiB(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
-            return kb is null ? null : double.Parse(kb, CultureInfo.InvariantCulture) / 1024;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static double? PeakRssMiB(int pid) => Counts.RssMiB(pid, "VmHWM") is var mib && double.IsNaN(mib) ? null : mib;
 }

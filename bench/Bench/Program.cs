@@ -10,7 +10,9 @@ switch (options.Mode)
         return SettingsReport.Pick(options);
     case "settings-plan":
         return SettingsReport.Plan(options);
-    case "run" or "settings":
+    case "report":
+        return await RunReport.RenderAsync(options);
+    case "ours" or "settings":
         break;
     default:
         throw new ArgumentException($"Unknown --mode {options.Mode}.");
@@ -20,4 +22,4 @@ using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(options.Time
 using var host = new HostClient(options);
 return options.Mode == "settings"
     ? await SettingsRun.RunAsync(options, host, Console.Error, cancel.Token)
-    : await BenchRun.RunAsync(options, host, Console.Error, cancel.Token);
+    : await OursRun.RunAsync(options, host, cancel.Token);
