@@ -12,7 +12,7 @@ internal sealed class Scrape
     public const string StorageRequests = "urgeshipment_storage_requests";
 
     /// <summary>Recorded by the RecordTicket activity for each lapse: business time it lapsed − its lapse time (due + grace), seconds.</summary>
-    public const string Lateness = "urgeshipment_deadline_lapse_lateness";
+    public const string Lateness = "urgeshipment_deadline_lapse_lateness_seconds"; // OpenTelemetry's Prometheus name (unit s)
 
     /// <summary>
     /// Operations an idle host never issues: they move only when a message is sent or completed, an orchestration commits

@@ -26,7 +26,8 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
     public async Task<RecordOutcome?> RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!await WriteAsync(record, cancellationToken))
+        var (written, stateETag) = await WriteAsync(record, null, cancellationToken);
+        if (!written)
         {
             return null; // a late copy of an older transition: the newer one has written everything, projections included
         }
@@ -36,14 +37,15 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
             Lateness.Record((lapse.At - (lapse.DueAt + grace)).TotalSeconds, new KeyValuePair<string, object?>("deadline", lapse.Kind.WireName()));
         }
         results.Published(record.TicketId, record.Results);
-        return record.Work.Count == 0 ? null : await PerformAsync(record, cancellationToken);
+        return record.Work.Count == 0 ? null : await PerformAsync(record, stateETag, cancellationToken);
     }
 
-    private async Task<bool> WriteAsync(TicketRecord record, CancellationToken ct)
+    private async Task<(bool Written, Azure.ETag? StateETag)> WriteAsync(TicketRecord record, Azure.ETag? stateETag, CancellationToken ct)
     {
-        if (!await tickets.WriteAsync(record, ct))
+        var (written, etag) = await tickets.WriteAsync(record, stateETag, ct);
+        if (!written)
         {
-            return false;
+            return (false, null);
         }
         if (record.State.HasTicket)
         {
@@ -53,11 +55,11 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
             }
             await ledger.ProjectAsync(record.TicketId, record.State, ct);
         }
-        return true;
+        return (true, etag);
     }
 
     /// <summary>Each effect once, in order; the facts of those that succeeded are decided and written as one more record.</summary>
-    private async Task<RecordOutcome> PerformAsync(TicketRecord record, CancellationToken ct)
+    private async Task<RecordOutcome> PerformAsync(TicketRecord record, Azure.ETag? stateETag, CancellationToken ct)
     {
         var state = record.State;
         var version = record.Version;
@@ -111,7 +113,7 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
         {
             var facts = new TicketRecord(record.TicketId, version, state, events, [],
                 UpdateListing: listed != TicketIndex.Fingerprint(record.TicketId, record.State));
-            await WriteAsync(facts, ct);
+            await WriteAsync(facts, stateETag, ct); // conditional on the state row as written above: no read
         }
         return new RecordOutcome(version, state, events, listed, failed);
     }

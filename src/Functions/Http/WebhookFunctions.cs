@@ -60,16 +60,17 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
             return Problems.Invalid(StatusCodes.Status400BadRequest, "X-Event-Id", "is required: a unique id per event, at most 200 printable ASCII characters.");
         }
 
-        // A redelivery goes where the first delivery went, with its command, whatever this body says.
-        if (await deliveries.FindAsync(marketplace, eventId, cancellationToken) is { } first)
-        {
-            return await DeliverAsync(client, first, stored: null, fresh: false, cancellationToken);
-        }
+        // A redelivery goes where the first delivery went, with its command, whatever this body says: every answer short of
+        // claiming the event id looks for a first delivery before it is given (a first delivery is found by the claim itself).
+        async Task<IResult> UnlessRedelivered(IResult answer) =>
+            await deliveries.FindAsync(marketplace, eventId, cancellationToken) is { } first
+                ? await DeliverAsync(client, first, stored: null, fresh: false, cancellationToken)
+                : answer;
 
         var (document, malformed) = JsonBodies.Parse(body);
         if (document is null)
         {
-            return malformed!;
+            return await UnlessRedelivered(malformed!);
         }
         WebhookEvent? parsed;
         var errors = new FieldErrors();
@@ -80,7 +81,7 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
         }
         if (parsed is null)
         {
-            return Problems.Invalid(StatusCodes.Status400BadRequest, errors.ToDictionary());
+            return await UnlessRedelivered(Problems.Invalid(StatusCodes.Status400BadRequest, errors.ToDictionary()));
         }
 
         var ticketId = TicketIds.For(marketplace, parsed.OrderId);
@@ -88,17 +89,17 @@ public sealed class WebhookFunctions(MarketplaceCatalog catalog, TicketTable tic
         if (stored is null && !parsed.OpensTickets && await client.GetInstanceAsync(ticketId, cancellationToken) is null)
         {
             // Nothing was ever recorded for this order: acknowledge, store nothing.
-            return TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket));
+            return await UnlessRedelivered(TypedResults.Ok(new WebhookAnswer("ignored", Reason: IgnoredReasons.NoTicket)));
         }
         var policy = parsed.OpensTickets ? catalog.PolicyAt(marketplace, parsed.OccurredAt) : stored?.State.Policy ?? policyNow;
         if (policy is null)
         {
-            return Problems.Invalid(StatusCodes.Status400BadRequest, "occurredAt", $"is before any {marketplace} policy took effect.");
+            return await UnlessRedelivered(Problems.Invalid(StatusCodes.Status400BadRequest, "occurredAt", $"is before any {marketplace} policy took effect."));
         }
         var command = parsed.ToCommand(policy, now);
         if (stored is not null && TicketDecider.Decide(stored.State, command) is Decision.Rejected refused)
         {
-            return Refusals.ForWebhook(refused.Code, refused.Detail);
+            return await UnlessRedelivered(Refusals.ForWebhook(refused.Code, refused.Detail));
         }
 
         var (claimed, ours) = await deliveries.ClaimAsync(marketplace, eventId, new WebhookDelivery(ticketId, $"webhook:{marketplace}:{eventId}", command), cancellationToken);

@@ -50,8 +50,10 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
     private static readonly IReadOnlyList<string> AnyStatus =
         ["Pending", "Running", "ContinuedAsNew", "Completed", "Failed", "Terminated", "Suspended"];
 
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(150);
-    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+    // The RecordTicket activity wakes a waiter in its own process at once (CommandResults), so the poll is only for a
+    // result recorded by another instance: it starts at half a second and grows to two, not to cost reads while waiting.
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(2);
 
     public TimeSpan Wait => options.Value.CommandWait;
 
@@ -147,7 +149,7 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
 
     /// <summary>
     /// Waits until the ticket table holds the command's result: applied (by any attempt: the first result stands) or
-    /// refused for this attempt. Woken at once when this process recorded it; otherwise polls, growing to 1 s.
+    /// refused for this attempt. Woken at once when this process recorded it; otherwise polls, growing to 2 s.
     /// </summary>
     /// <remarks>
     /// Two starts of a new ticket at the same moment can both be accepted by the backend, which then runs the first and

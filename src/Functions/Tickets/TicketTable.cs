@@ -36,7 +36,14 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
     /// back. The state row is replaced only under the ETag of the older version read just before; a race re-reads.
     /// Returns false when a newer version was already written (everything that record carried is then written too).
     /// </summary>
-    public async Task<bool> WriteAsync(TicketRecord record, CancellationToken ct)
+    public async Task<bool> WriteAsync(TicketRecord record, CancellationToken ct) => (await WriteAsync(record, null, ct)).Written;
+
+    /// <summary>
+    /// The same, and the state row's new ETag. Given the ETag of the state row as this caller last wrote it
+    /// (<paramref name="stateETag"/>: the transition just before, in the same activity), it skips the read of the stored
+    /// version: the write is conditional on that ETag, and re-reads if it no longer holds.
+    /// </summary>
+    public async Task<(bool Written, ETag? StateETag)> WriteAsync(TicketRecord record, ETag? stateETag, CancellationToken ct)
     {
         var rows = new List<TableEntity>(record.Events.Count + record.Results.Count);
         foreach (var recorded in record.Events)
@@ -61,25 +68,37 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
             ["Status"] = record.State.Status.WireName(),
         };
         LongText.Set(state, "Json", JsonSerializer.Serialize(record.State, TicketJson.Storage));
+        var known = stateETag;
         while (true)
         {
-            var stored = await _table.GetEntityIfExistsAsync<TableEntity>(record.TicketId, StateRow, select: ["Version"], cancellationToken: ct);
-            if (stored.HasValue && (stored.Value!.GetInt64("Version") ?? 0) > record.Version)
+            TableTransactionAction writeState;
+            if (known is { } etag)
             {
-                return false;
+                writeState = new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag);
+                known = null; // once: a conflict re-reads
             }
-            // The same version again (a retry, or a refusal's result at an unchanged version) rewrites the same state.
-            var writeState = stored.HasValue
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, stored.Value!.ETag)
-                : new TableTransactionAction(TableTransactionActionType.Add, state);
+            else
+            {
+                var stored = await _table.GetEntityIfExistsAsync<TableEntity>(record.TicketId, StateRow, select: ["Version"], cancellationToken: ct);
+                if (stored.HasValue && (stored.Value!.GetInt64("Version") ?? 0) > record.Version)
+                {
+                    return (false, null);
+                }
+                // The same version again (a retry, or a refusal's result at an unchanged version) rewrites the same state.
+                writeState = stored.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, stored.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, state);
+            }
             var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).Append(writeState).ToList();
             try
             {
+                Response<IReadOnlyList<Response>>? last = null;
                 foreach (var batch in actions.Chunk(BatchLimit))
                 {
-                    await _table.SubmitTransactionAsync(batch, ct); // the state is last: a reader never sees a state whose events are missing
+                    last = await _table.SubmitTransactionAsync(batch, ct); // the state is last: a reader never sees a state whose events are missing
                 }
-                return true;
+                var written = last?.Value is { Count: > 0 } responses ? responses[^1].Headers.ETag : null;
+                return (true, written);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {

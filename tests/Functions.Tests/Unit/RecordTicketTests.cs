@@ -182,4 +182,32 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
 
         Assert.Null(await _harness.Create<TicketRecording>().RecordTicket(opened, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task GivenTheStateETagOfTheLastWrite_WhenTheRowHasMovedOnSince_ThenTheWriteReReads_AndNeverMovesTheTicketBack()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var (written, etag) = await _harness.Tickets.WriteAsync(opened, null, CancellationToken.None);
+        Assert.True(written);
+        Assert.NotNull(etag);
+        Assert.True(await _harness.Tickets.WriteAsync(replied, CancellationToken.None)); // the row moves on: etag is stale
+
+        var (stale, _) = await _harness.Tickets.WriteAsync(opened, etag, CancellationToken.None);
+
+        Assert.False(stale);
+        Assert.Equal(replied.Version, (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task GivenTheStateETagOfTheLastWrite_WhenTheNextTransitionIsWritten_ThenItIsWrittenUnderThatETag()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var (_, etag) = await _harness.Tickets.WriteAsync(opened, null, CancellationToken.None);
+
+        var (written, next) = await _harness.Tickets.WriteAsync(replied, etag, CancellationToken.None);
+
+        Assert.True(written);
+        Assert.NotEqual(etag, next);
+        Assert.Equal(replied.Version, (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!.Version);
+    }
 }
