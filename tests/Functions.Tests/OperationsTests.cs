@@ -175,7 +175,7 @@ public sealed class OperationsTests(AzuriteServer azurite)
     {
         await using var host = new TicketHost(azurite, new Dictionary<string, string?> { [key] = value });
         var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
-        Assert.Contains(named, failure.ToString(), StringComparison.Ordinal);
+        Assert.True(failure.ToString().Contains(named, StringComparison.Ordinal), failure.ToString());
     }
 
     [Fact]
