@@ -54,3 +54,39 @@ source_revision() {
   fi
   echo "$rev"
 }
+
+# Starts the self-host (Release) on $base against $storage with the bench's keys, secrets and policy file, plus any
+# extra NAME=value settings given; its output goes to the log file. Sets host_pid; returns 1 unless healthy within 60 s.
+# Usage: start_host <log> <hub> <policy> <admin_key> <seller_key> <secret_xhs> <secret_tb> <secret_fast> [NAME=value ...]
+start_host() {
+  local log=$1 hub=$2 policy=$3 admin_key=$4 seller_key=$5 secret_xhs=$6 secret_tb=$7 secret_fast=$8
+  shift 8
+  env \
+    AzureWebJobsStorage="$storage" \
+    LocalSettingsPath=/nonexistent \
+    ASPNETCORE_ENVIRONMENT=Development \
+    Logging__LogLevel__Default=Warning \
+    AzureFunctionsJobHost__logging__logLevel__default=Warning \
+    RateLimits__PermitsPerMinute=100000000 \
+    RateLimits__WebhookPermitsPerMinute=100000000 \
+    AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
+    Admin__ApiKeySha256="$(sha "$admin_key")" \
+    Sellers__Accounts__0__ShopId=shop-bench \
+    Sellers__Accounts__0__AccountId=bench-ops \
+    Sellers__Accounts__0__ApiKeySha256="$(sha "$seller_key")" \
+    Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
+    Webhooks__Secrets__xiaohongshu="$secret_xhs" \
+    Webhooks__Secrets__taobao="$secret_tb" \
+    Webhooks__Secrets__benchfast="$secret_fast" \
+    Marketplaces__PolicyFiles__0="$policy" \
+    "$@" \
+    dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
+    > "$log" 2>&1 &
+  host_pid=$!
+  for _ in $(seq 1 300); do
+    curl -fsS "$base/health" > /dev/null 2>&1 && return 0
+    kill -0 "$host_pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}

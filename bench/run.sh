@@ -82,33 +82,8 @@ run_ours() {
   sed "s/\"replyWindow\": \"PT10S\"/\"replyWindow\": \"PT${lapse_window}S\"/" bench/policies/benchfast.json > "$policy"
   grep -q "\"PT${lapse_window}S\"" "$policy" || { echo "Could not set the reply window in $policy." >&2; exit 1; }
   start_azurite "$work/azurite-ours"
-  env \
-    AzureWebJobsStorage="$storage" \
-    LocalSettingsPath=/nonexistent \
-    ASPNETCORE_ENVIRONMENT=Development \
-    Logging__LogLevel__Default=Warning \
-    AzureFunctionsJobHost__logging__logLevel__default=Warning \
-    RateLimits__PermitsPerMinute=100000000 \
-    RateLimits__WebhookPermitsPerMinute=100000000 \
-    AzureFunctionsJobHost__extensions__durableTask__hubName="$hub" \
-    Admin__ApiKeySha256="$(sha "$admin_key")" \
-    Sellers__Accounts__0__ShopId=shop-bench \
-    Sellers__Accounts__0__AccountId=bench-ops \
-    Sellers__Accounts__0__ApiKeySha256="$(sha "$seller_key")" \
-    Sellers__Accounts__0__Permissions=tickets.read,tickets.reply \
-    Webhooks__Secrets__xiaohongshu="$secret_xhs" \
-    Webhooks__Secrets__taobao="$secret_tb" \
-    Webhooks__Secrets__benchfast="$secret_fast" \
-    Marketplaces__PolicyFiles__0="$policy" \
-    dotnet src/SelfHost/bin/Release/net10.0/UrgeShipment.SelfHost.dll --contentRoot "$repo" --urls "$base" \
-    > "$work/host.log" 2>&1 &
-  host_pid=$!
   local healthy=0
-  for _ in $(seq 1 300); do
-    if curl -fsS "$base/health" > /dev/null 2>&1; then healthy=1; break; fi
-    kill -0 "$host_pid" 2>/dev/null || break
-    sleep 0.2
-  done
+  start_host "$work/host.log" "$hub" "$policy" "$admin_key" "$seller_key" "$secret_xhs" "$secret_tb" "$secret_fast" && healthy=1
   if [ "$healthy" = 1 ]; then
     say "ours: host (pid $host_pid) on $base, hub $hub; Azurite (pid $azurite_pid) blob $blob, queue $queue, table $table"
     dotnet "$bench_dll" --mode ours \

@@ -55,8 +55,8 @@ await backend.CreateIfNotExistsAsync();
 var converter = new JsonDataConverter();
 var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = converter }, NullLoggerFactory.Instance);
 var worker = new TaskHubWorker(backend, NullLoggerFactory.Instance);
-worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(UrgeOrchestrator.Name, () => shims.CreateOrchestration(UrgeOrchestrator.Name, new UrgeOrchestrator())));
-worker.AddTaskActivities(new Creator<TaskActivity>(LapseActivity.Name, () => shims.CreateActivity(LapseActivity.Name, new LapseActivity())));
+worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(UrgeOrchestrator.Name, () => shims.CreateOrchestration(UrgeOrchestrator.Name, new UrgeOrchestrator())));
+worker.AddTaskActivities(new ShimCreator<TaskActivity>(LapseActivity.Name, () => shims.CreateActivity(LapseActivity.Name, new LapseActivity())));
 await worker.StartAsync();
 await using var client = new SelfHostedDurableTaskClient(backend, backend, backend, converter, TimeProvider.System);
 Progress.Line($"worker started: hub {o.Hub}, {settings.PartitionCount} partitions, polling ≤ {settings.MaxQueuePollingInterval}; N={o.N}, open {o.Open}");
@@ -101,20 +101,6 @@ static Dictionary<string, string> Describe(AzureStorageOrchestrationServiceSetti
     ["UseLegacyPartitionManagement"] = s.UseLegacyPartitionManagement.ToString(),
 };
 
-/// <summary>A new shim for every execution (the shims keep per-execution state).</summary>
-internal sealed class Creator<T> : ObjectCreator<T>
-{
-    private readonly Func<T> _create;
-
-    public Creator(string name, Func<T> create)
-    {
-        Name = name;
-        Version = string.Empty;
-        _create = create;
-    }
-
-    public override T Create() => _create();
-}
 
 internal sealed class BaselineOptions
 {

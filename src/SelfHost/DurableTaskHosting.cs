@@ -105,12 +105,12 @@ public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationSe
         foreach (var method in FunctionCatalog.Orchestrators)
         {
             var orchestrator = new FunctionOrchestrator(method);
-            _worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(FunctionCatalog.NameOf(method), () => shims.CreateOrchestration(FunctionCatalog.NameOf(method), orchestrator)));
+            _worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(FunctionCatalog.NameOf(method), () => shims.CreateOrchestration(FunctionCatalog.NameOf(method), orchestrator)));
         }
         foreach (var method in FunctionCatalog.Activities)
         {
             var activity = new FunctionActivity(method, services, lifetime.ApplicationStopping);
-            _worker.AddTaskActivities(new Creator<TaskActivity>(FunctionCatalog.NameOf(method), () => shims.CreateActivity(FunctionCatalog.NameOf(method), activity)));
+            _worker.AddTaskActivities(new ShimCreator<TaskActivity>(FunctionCatalog.NameOf(method), () => shims.CreateActivity(FunctionCatalog.NameOf(method), activity)));
         }
         await _worker.StartAsync();
         LogStarted(loggers.CreateLogger<DurableTaskWorkerService>(), settings.TaskHubName, settings.WorkerId, settings.PartitionCount);
@@ -131,20 +131,6 @@ public sealed partial class DurableTaskWorkerService(AzureStorageOrchestrationSe
     [LoggerMessage(LogLevel.Information, "Durable Task worker started: task hub {Hub}, worker {WorkerId}, {Partitions} partitions.")]
     private static partial void LogStarted(ILogger logger, string hub, string workerId, int partitions);
 
-    /// <summary>A new shim for every execution (the shims keep per-execution state).</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = string.Empty;
-            _create = create;
-        }
-
-        public override T Create() => _create();
-    }
 }
 
 /// <summary>An orchestrator function: <c>(TaskOrchestrationContext context, TInput input) → Task&lt;TOutput&gt;</c>.</summary>
@@ -216,4 +202,22 @@ internal sealed class FunctionActivity(MethodInfo method, IServiceProvider servi
             (target as IDisposable)?.Dispose();
         }
     }
+}
+
+/// <summary>
+/// Registers a Durable Task shim with DTF's worker under its function name: a new shim for every execution (the shims keep
+/// per-execution state).
+/// </summary>
+public sealed class ShimCreator<T> : ObjectCreator<T>
+{
+    private readonly Func<T> _create;
+
+    public ShimCreator(string name, Func<T> create)
+    {
+        Name = name;
+        Version = string.Empty;
+        _create = create;
+    }
+
+    public override T Create() => _create();
 }

@@ -43,9 +43,9 @@ public sealed class DurableTaskHub(AzuriteServer azurite) : IAsyncLifetime
         await Service.CreateIfNotExistsAsync();
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = Converter }, NullLoggerFactory.Instance);
         _worker = new TaskHubWorker(Service, NullLoggerFactory.Instance);
-        _worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(WaitingOrchestrator.Name,
+        _worker.AddTaskOrchestrations(new ShimCreator<TaskOrchestration>(WaitingOrchestrator.Name,
             () => shims.CreateOrchestration(WaitingOrchestrator.Name, new WaitingOrchestrator(), parent: null)));
-        _worker.AddTaskActivities(new Creator<DurableTask.Core.TaskActivity>(EchoActivity.Name,
+        _worker.AddTaskActivities(new ShimCreator<DurableTask.Core.TaskActivity>(EchoActivity.Name,
             () => shims.CreateActivity(EchoActivity.Name, new EchoActivity())));
         await _worker.StartAsync();
         Client = new SelfHostedDurableTaskClient(Service, Service, Service, Converter, TimeProvider.System);
@@ -63,20 +63,6 @@ public sealed class DurableTaskHub(AzuriteServer azurite) : IAsyncLifetime
         }
     }
 
-    /// <summary>A new shim per execution (the shims keep per-execution state), as the self-host registers them.</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = string.Empty;
-            _create = create;
-        }
-
-        public override T Create() => _create();
-    }
 }
 
 /// <summary>What a test orchestration is started with.</summary>
