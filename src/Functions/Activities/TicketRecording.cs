@@ -26,7 +26,7 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
     public async Task<RecordOutcome?> RecordTicket([ActivityTrigger] TicketRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var (written, stateETag) = await WriteAsync(record, null, cancellationToken);
+        var (written, stateETag, listingETag) = await WriteAsync(record, record.StateETag is { } known ? new Azure.ETag(known) : null, record.ListingETag, cancellationToken);
         if (!written)
         {
             return null; // a late copy of an older transition: the newer one has written everything, projections included
@@ -37,29 +37,33 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
             Lateness.Record((lapse.At - (lapse.DueAt + grace)).TotalSeconds, new KeyValuePair<string, object?>("deadline", lapse.Kind.WireName()));
         }
         results.Published(record.TicketId, record.Results);
-        return record.Work.Count == 0 ? null : await PerformAsync(record, stateETag, cancellationToken);
+        return record.Work.Count == 0
+            ? new RecordOutcome(record.Version, record.State, [], null, []) { StateETag = stateETag?.ToString(), ListingETag = listingETag }
+            : await PerformAsync(record, stateETag, listingETag, cancellationToken);
     }
 
-    private async Task<(bool Written, Azure.ETag? StateETag)> WriteAsync(TicketRecord record, Azure.ETag? stateETag, CancellationToken ct)
+    /// <summary>The ticket table, then the listing row (when it changed) and the ledger; the rows' ETags as written (null: unknown).</summary>
+    private async Task<(bool Written, Azure.ETag? StateETag, string? ListingETag)> WriteAsync(
+        TicketRecord record, Azure.ETag? stateETag, string? listingETag, CancellationToken ct)
     {
         var (written, etag) = await tickets.WriteAsync(record, stateETag, ct);
         if (!written)
         {
-            return (false, null);
+            return (false, null, null);
         }
         if (record.State.HasTicket)
         {
             if (record.UpdateListing)
             {
-                await index.ProjectAsync(record.TicketId, record.Version, record.State, ct);
+                listingETag = await index.ProjectAsync(record.TicketId, record.Version, record.State, listingETag, ct);
             }
             await ledger.ProjectAsync(record.TicketId, record.State, ct);
         }
-        return (true, etag);
+        return (true, etag, listingETag);
     }
 
     /// <summary>Each effect once, in order; the facts of those that succeeded are decided and written as one more record.</summary>
-    private async Task<RecordOutcome> PerformAsync(TicketRecord record, Azure.ETag? stateETag, CancellationToken ct)
+    private async Task<RecordOutcome> PerformAsync(TicketRecord record, Azure.ETag? stateETag, string? listingETag, CancellationToken ct)
     {
         var state = record.State;
         var version = record.Version;
@@ -113,9 +117,9 @@ public sealed partial class TicketRecording(TicketTable tickets, TicketIndex ind
         {
             var facts = new TicketRecord(record.TicketId, version, state, events, [],
                 UpdateListing: listed != TicketIndex.Fingerprint(record.TicketId, record.State));
-            await WriteAsync(facts, stateETag, ct); // conditional on the state row as written above: no read
+            (_, stateETag, listingETag) = await WriteAsync(facts, stateETag, listingETag, ct); // conditional on the rows as written above: no read
         }
-        return new RecordOutcome(version, state, events, listed, failed);
+        return new RecordOutcome(version, state, events, listed, failed) { StateETag = stateETag?.ToString(), ListingETag = listingETag };
     }
 
     [LoggerMessage(LogLevel.Warning, "Ticket {TicketId}: effect {Work} failed within its transition; it is retried through its own activity.")]

@@ -84,11 +84,19 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
     }
 
-    public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken)
+    public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken) =>
+        await ProjectAsync(instanceId, version, state, null, cancellationToken);
+
+    /// <summary>
+    /// Writes the ticket's listing row and returns its ETag (null: not written, or unknown). Given the row's ETag as this
+    /// caller last wrote it (<paramref name="knownETag"/>; <see cref="TicketRecord.NoRowYet"/>: never written), it
+    /// writes under that ETag without reading, and reads only if the row has moved on since.
+    /// </summary>
+    public async Task<string?> ProjectAsync(string instanceId, long version, TicketState state, string? knownETag, CancellationToken cancellationToken)
     {
         if (state.Status == TicketStatus.None || state.Order is null || state.Policy is null)
         {
-            return;
+            return null;
         }
         var violation = ShopStanding.Violation(instanceId, state);
         var entity = new TableEntity(Keys.Escape(state.Order.ShopId), instanceId)
@@ -108,21 +116,30 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             ["AppealUpheld"] = violation?.AppealUpheld,
             ["Version"] = version,
         };
+        var known = knownETag;
         while (true)
         {
-            // Never older over newer: a late copy of an older record (see TicketTable.WriteAsync) leaves the row alone.
-            var stored = await _table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, select: ["Version"], cancellationToken: cancellationToken);
             try
             {
+                if (known is { } etag)
+                {
+                    known = null; // once: a conflict reads
+                    var unread = etag == TicketRecord.NoRowYet
+                        ? await _table.AddEntityAsync(entity, cancellationToken)
+                        : await _table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, cancellationToken);
+                    return unread.Headers.ETag?.ToString();
+                }
+                // Never older over newer: a late copy of an older record (see TicketTable.WriteAsync) leaves the row alone.
+                var stored = await _table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, select: ["Version"], cancellationToken: cancellationToken);
                 if (!stored.HasValue)
                 {
-                    await _table.AddEntityAsync(entity, cancellationToken);
+                    return (await _table.AddEntityAsync(entity, cancellationToken)).Headers.ETag?.ToString();
                 }
-                else if ((stored.Value!.GetInt64("Version") ?? 0) < version)
+                if ((stored.Value!.GetInt64("Version") ?? 0) < version)
                 {
-                    await _table.UpdateEntityAsync(entity, stored.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return (await _table.UpdateEntityAsync(entity, stored.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag?.ToString();
                 }
-                return;
+                return null; // a newer version is listed: its writer knows the ETag
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {

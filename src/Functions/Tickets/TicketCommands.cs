@@ -149,7 +149,8 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
 
     /// <summary>
     /// Waits until the ticket table holds the command's result: applied (by any attempt: the first result stands) or
-    /// refused for this attempt. Woken at once when this process recorded it; otherwise polls, growing to 2 s.
+    /// refused for this attempt. Woken at once, with the result as written, when this process recorded it; otherwise
+    /// polls the table, growing to 2 s.
     /// </summary>
     /// <remarks>
     /// Two starts of a new ticket at the same moment can both be accepted by the backend, which then runs the first and
@@ -170,7 +171,9 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
                 return new Sent(SendStatus.Pending);
             }
             await watch.WaitAsync(poll < remaining ? poll : remaining, ct);
-            if (await tickets.ReadResultAsync(ticketId, signal.CommandId, ct) is { } result && (result.Applied || result.Attempt == signal.Attempt))
+            // Recorded by this process: the result as written, no read. Otherwise, read what another process may have written.
+            var result = watch.Recorded ?? await tickets.ReadResultAsync(ticketId, signal.CommandId, ct);
+            if (result is not null && (result.Applied || result.Attempt == signal.Attempt))
             {
                 return new Sent(SendStatus.Done, result);
             }
@@ -189,7 +192,7 @@ public sealed class TicketCommands(TicketTable tickets, CommandResults results, 
 
 /// <summary>
 /// In-process wake-ups: the HTTP request waiting for a command's result is woken the moment this process's
-/// <c>RecordTicket</c> activity has written it, instead of at its next poll.
+/// <c>RecordTicket</c> activity has written it, instead of at its next poll, and handed the result as written.
 /// </summary>
 public sealed class CommandResults
 {
@@ -208,7 +211,7 @@ public sealed class CommandResults
         {
             if (_watchers.TryGetValue((ticketId, result.CommandId), out var watcher))
             {
-                watcher.Signal();
+                watcher.Signal(result);
             }
         }
     }
@@ -226,7 +229,16 @@ public sealed class CommandResults
 
         internal (string Ticket, string Command) Key { get; }
 
-        internal void Signal() => _signal.Release();
+        private CommandResult? _recorded;
+
+        /// <summary>The command's result as this process's <c>RecordTicket</c> wrote it (already in the ticket table); null: none yet.</summary>
+        public CommandResult? Recorded => Volatile.Read(ref _recorded);
+
+        internal void Signal(CommandResult recorded)
+        {
+            Volatile.Write(ref _recorded, recorded);
+            _signal.Release();
+        }
 
         // The semaphore is not disposed: a result recorded just as its waiter gives up may still signal it (it has no wait handle to free).
 

@@ -51,6 +51,11 @@ public sealed record TicketInput
     /// </summary>
     public int Revision { get; init; }
 
+    /// <summary>The state and listing rows' ETags as the last generation left them (see <see cref="TicketRecord.StateETag"/>).</summary>
+    public string? StateETag { get; init; }
+
+    public string? ListingETag { get; init; }
+
     /// <summary>1: a transition's effects are tried inside its <c>RecordTicket</c> activity (<see cref="TicketSettings.EffectsInTransition"/>).</summary>
     public const int CurrentRevision = 1;
 }
@@ -153,6 +158,19 @@ public sealed record TicketRecord(
 {
     /// <summary>Pending effects to try once the transition is written (see <see cref="TicketSettings.EffectsInTransition"/>).</summary>
     public IReadOnlyList<WorkOrder> Work { get; init; } = [];
+
+    /// <summary>
+    /// The state row's ETag as the orchestration's last <c>RecordTicket</c> left it (<see cref="RecordOutcome.StateETag"/>),
+    /// <see cref="NoRowYet"/> for a ticket never written, null when unknown. Known, the write skips reading the stored
+    /// version: it is conditional on that ETag, and reads only if the row has moved on since.
+    /// </summary>
+    public string? StateETag { get; init; }
+
+    /// <summary>The listing row's ETag, the same way (<see cref="RecordOutcome.ListingETag"/>).</summary>
+    public string? ListingETag { get; init; }
+
+    /// <summary>Stands for "no row has been written yet": the first write adds it without reading (a conflict reads).</summary>
+    public const string NoRowYet = "none";
 }
 
 /// <summary>One pending effect of a ticket, with exactly one order: what its own activity would be given.</summary>
@@ -173,7 +191,14 @@ public sealed record RecordOutcome(
     [property: JsonConverter(typeof(DomainJsonConverter<TicketState>))] TicketState State,
     IReadOnlyList<RecordedEvent> Events,
     string? Listed,
-    IReadOnlyList<string> Failed);
+    IReadOnlyList<string> Failed)
+{
+    /// <summary>The state row's ETag after this activity's writes (null: unknown), for the next record.</summary>
+    public string? StateETag { get; init; }
+
+    /// <summary>The listing row's ETag after this activity's writes (null: unknown), for the next record.</summary>
+    public string? ListingETag { get; init; }
+}
 
 /// <summary>The orchestration's custom status: what a Durable Functions monitor shows, small (the backend caps it at 16 KB).</summary>
 public sealed record TicketStatusView(

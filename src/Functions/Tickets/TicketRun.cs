@@ -43,6 +43,8 @@ internal sealed class TicketRun
     private DateTimeOffset? _recordRetryAt;
     private DateTimeOffset? _stalledAt;
     private string? _listed;
+    private string? _stateETag;
+    private string? _listingETag;
     private int _turns;
 
     public TicketRun(TaskOrchestrationContext context, TicketInput input)
@@ -58,6 +60,10 @@ internal sealed class TicketRun
         _unrecordedEvents = [.. input.UnrecordedEvents];
         _unrecordedResults = [.. input.UnrecordedResults];
         _listed = input.Listed;
+        // A new ticket has no rows yet: its first record adds them unread. Later, the ETags of the last record's writes.
+        var unwritten = input is { Version: 0, Generation: 0, PriorUrges.Count: 0, UnrecordedEvents.Count: 0 };
+        _stateETag = unwritten ? TicketRecord.NoRowYet : input.StateETag;
+        _listingETag = unwritten ? TicketRecord.NoRowYet : input.ListingETag;
         var settings = input.Settings;
         _effectOptions = TaskOptions.FromRetryPolicy(new RetryPolicy(
             settings.ActivityMaxAttempts, settings.ActivityFirstRetry, backoffCoefficient: 2, maxRetryInterval: settings.ActivityMaxRetry));
@@ -292,7 +298,12 @@ internal sealed class TicketRun
                 return;
             }
             var listing = Projections.TicketIndex.Fingerprint(TicketId, _state);
-            var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults], UpdateListing: listing != _listed) { Work = work };
+            var record = new TicketRecord(TicketId, _version, _state, [.. _unrecordedEvents], [.. _unrecordedResults], UpdateListing: listing != _listed)
+            {
+                Work = work,
+                StateETag = _stateETag,
+                ListingETag = _listingETag,
+            };
             RecordOutcome? outcome;
             try
             {
@@ -300,11 +311,14 @@ internal sealed class TicketRun
             }
             catch (TaskFailedException e)
             {
+                _stateETag = _listingETag = null; // it may have written some rows: read them next time
                 _recordRetryAt = Now + RecordRetryDelay;
                 TicketLog.RecordFailed(_log, TicketId, _version, e.FailureDetails.ErrorType, _recordRetryAt.Value);
                 return;
             }
             _listed = listing;
+            _stateETag = outcome?.StateETag;
+            _listingETag = outcome?.ListingETag;
             _unrecordedEvents.Clear();
             _unrecordedResults.Clear();
             _recordRetryAt = null;
@@ -460,6 +474,8 @@ internal sealed class TicketRun
         UnrecordedEvents = [.. _unrecordedEvents],
         UnrecordedResults = [.. _unrecordedResults],
         Listed = _listed,
+        StateETag = _stateETag,
+        ListingETag = _listingETag,
     };
 
     private TicketStatusView StatusView() => new(

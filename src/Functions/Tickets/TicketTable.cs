@@ -27,6 +27,9 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
 
     private readonly TableClient _table = tables.GetTableClient(names.TicketsTable);
 
+    /// <summary>The ETag given for a state row known not to exist yet (<see cref="TicketRecord.NoRowYet"/>).</summary>
+    public static readonly ETag NoRowYet = new(TicketRecord.NoRowYet);
+
     public Task EnsureCreatedAsync(CancellationToken ct) => _table.CreateIfNotExistsAsync(ct);
 
     /// <summary>
@@ -40,8 +43,8 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
 
     /// <summary>
     /// The same, and the state row's new ETag. Given the ETag of the state row as this caller last wrote it
-    /// (<paramref name="stateETag"/>: the transition just before, in the same activity), it skips the read of the stored
-    /// version: the write is conditional on that ETag, and re-reads if it no longer holds.
+    /// (<paramref name="stateETag"/>: the transition just before), it skips the read of the stored version: the write is
+    /// conditional on that ETag, and re-reads if it no longer holds. <see cref="NoRowYet"/> adds the row unread.
     /// </summary>
     public async Task<(bool Written, ETag? StateETag)> WriteAsync(TicketRecord record, ETag? stateETag, CancellationToken ct)
     {
@@ -74,7 +77,9 @@ public sealed class TicketTable(TableServiceClient tables, StorageNames names)
             TableTransactionAction writeState;
             if (known is { } etag)
             {
-                writeState = new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag);
+                writeState = etag == NoRowYet
+                    ? new TableTransactionAction(TableTransactionActionType.Add, state)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag);
                 known = null; // once: a conflict re-reads
             }
             else

@@ -1,6 +1,7 @@
 using Moq;
 using UrgeShipment.Domain;
 using UrgeShipment.Functions.Activities;
+using UrgeShipment.Functions.Hosting;
 using UrgeShipment.Functions.Projections;
 using UrgeShipment.Functions.Tickets;
 using UrgeShipment.Tests.Shared;
@@ -31,6 +32,19 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
         return (ticketId,
             new TicketRecord(ticketId, openEvents.Count, opened, openEvents, [openResult]),
             new TicketRecord(ticketId, openEvents.Count + replyEvents.Count, replied, replyEvents, [replyResult]));
+    }
+
+    /// <summary>Table reads (point and query) on this harness's storage so far.</summary>
+    private long Reads()
+    {
+        var counts = _harness.Get<StorageRequestCounter>().Snapshot();
+        return counts.GetValueOrDefault("table.get") + counts.GetValueOrDefault("table.query");
+    }
+
+    private async Task<long?> ListedVersionAsync(TicketRecord record)
+    {
+        var page = await _harness.Get<TicketIndex>().QueryAsync(new TicketQuery(null, null, record.State.Order!.ShopId, null, 100, null), CancellationToken.None);
+        return page.Items.SingleOrDefault(i => i.TicketId == record.TicketId)?.Version;
     }
 
     [Fact]
@@ -106,6 +120,8 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
 
         // Bounded: the watcher's own timeout is 30 s; being woken by the record returns long before that.
         Assert.Same(woken, await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(opened.Results.Single(), watch.Recorded); // handed over as written: the waiter need not read it back
+        Assert.Equal(watch.Recorded, await _harness.Tickets.ReadResultAsync(ticketId, "webhook:xiaohongshu:e1", CancellationToken.None));
     }
 
     [Fact]
@@ -176,11 +192,53 @@ public sealed class RecordTicketTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GivenATransitionWithoutWork_WhenRecorded_ThenThereIsNoOutcome()
+    public async Task GivenATransitionWithoutWork_WhenRecorded_ThenTheOutcomeHasNoFacts_AndTheRowsETags()
     {
-        var (_, opened, _) = ATicket(Payloads.NewOrderId());
+        var (ticketId, opened, _) = ATicket(Payloads.NewOrderId());
 
-        Assert.Null(await _harness.Create<TicketRecording>().RecordTicket(opened, CancellationToken.None));
+        var outcome = await _harness.Create<TicketRecording>().RecordTicket(opened, CancellationToken.None);
+
+        Assert.NotNull(outcome);
+        Assert.Empty(outcome.Events);
+        Assert.Equal(opened.Version, outcome.Version);
+        Assert.NotNull(outcome.StateETag);
+        Assert.NotNull(outcome.ListingETag);
+        Assert.Equal(opened.Version, (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task GivenTheETagsOfTheLastRecord_WhenTheNextIsRecorded_ThenBothRowsMoveOn_WithoutReadingThem()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+        var first = (await recording.RecordTicket(opened with { StateETag = TicketRecord.NoRowYet, ListingETag = TicketRecord.NoRowYet }, CancellationToken.None))!;
+        var reads = Reads();
+
+        var next = (await recording.RecordTicket(replied with { StateETag = first.StateETag, ListingETag = first.ListingETag }, CancellationToken.None))!;
+
+        Assert.Equal(0, Reads() - reads);
+        Assert.NotEqual(first.StateETag, next.StateETag);
+        Assert.NotEqual(first.ListingETag, next.ListingETag);
+        Assert.Equal(replied.Version, (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!.Version);
+        Assert.Equal(replied.Version, await ListedVersionAsync(replied));
+    }
+
+    [Fact]
+    public async Task GivenStaleETags_WhenRecorded_ThenTheWriteReadsTheRows_AndNeverMovesTheTicketBack()
+    {
+        var (ticketId, opened, replied) = ATicket(Payloads.NewOrderId());
+        var recording = _harness.Create<TicketRecording>();
+        var first = (await recording.RecordTicket(opened, CancellationToken.None))!;
+        await recording.RecordTicket(replied with { StateETag = first.StateETag, ListingETag = first.ListingETag }, CancellationToken.None);
+
+        // a late copy of the first record, claiming no rows exist yet: both adds conflict, both rows are read and kept
+        Assert.Null(await recording.RecordTicket(opened with { StateETag = TicketRecord.NoRowYet, ListingETag = TicketRecord.NoRowYet }, CancellationToken.None));
+        // a record carrying the first write's ETags after the rows moved on: conditional writes fail, then read
+        var again = await recording.RecordTicket(replied with { StateETag = first.StateETag, ListingETag = first.ListingETag }, CancellationToken.None);
+
+        Assert.NotNull(again);
+        Assert.Equal(replied.Version, (await _harness.Tickets.ReadAsync(ticketId, CancellationToken.None))!.Version);
+        Assert.Equal(replied.Version, await ListedVersionAsync(replied));
     }
 
     [Fact]
