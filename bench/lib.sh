@@ -19,12 +19,15 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# start_azurite DIR: a fresh Azurite with its data in DIR (its log DIR.log) on free loopback ports (port 0: it prints the
-# ports it got). Sets azurite_pid, blob, queue, table and storage (the connection string). A fresh data directory per
-# process measured: Azurite slows down as its database grows.
+# start_azurite DIR: a fresh Azurite (its log DIR.log) on free loopback ports (port 0: it prints the ports it got). Sets
+# azurite_pid, blob, queue, table and storage (the connection string). A fresh one per process measured: Azurite slows
+# down as its database grows. It keeps its data in memory: on disk (BENCH_AZURITE_DISK=1, data in DIR) it also writes its
+# whole database out every few seconds, a cost that grows with the data stored, which no storage account has.
 start_azurite() {
   local dir=$1
-  node_modules/.bin/azurite --silent --location "$dir" \
+  local where=(--inMemoryPersistence)
+  [ "${BENCH_AZURITE_DISK:-}" = 1 ] && where=(--location "$dir")
+  node_modules/.bin/azurite --silent "${where[@]}" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort 0 --queuePort 0 --tablePort 0 \
     --skipApiVersionCheck --disableTelemetry --loose > "$dir.log" 2>&1 &
