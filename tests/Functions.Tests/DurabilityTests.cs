@@ -124,6 +124,56 @@ public sealed class DurabilityTests(AzuriteServer azurite)
         }
     }
 
+    /// <summary>The durable timers the backend holds for a ticket's current execution: its history's TimerCreated rows.</summary>
+    private async Task<int> TimersCreatedAsync(TicketHost host, string ticketId)
+    {
+        var history = new Azure.Data.Tables.TableClient(azurite.ConnectionString, host.Hub + "History");
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {ticketId} and EventType eq {"TimerCreated"}");
+        var count = 0;
+        await foreach (var _ in history.QueryAsync<Azure.Data.Tables.TableEntity>(filter, select: ["RowKey"]))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    [Fact]
+    public async Task KeptTimer_AReplyLifecycle_ArmsOneDurableTimer_ForTheReplyDeadline_ShipByAndClosingAlike()
+    {
+        await using var host = new TicketHost(azurite);
+        var orderId = Payloads.NewOrderId();
+        var now = host.Now;
+        var ticketId = (string)(await host.WebhookOkAsync("xiaohongshu", Payloads.Urge(orderId, now, now.AddDays(-3))))["ticketId"]!;
+        var (status, _) = await host.ReplyAsync(ticketId, new { kind = "delay", shipBy = now.AddDays(2).ToString("O") });
+        Assert.Equal(200, status);
+        await host.WebhookOkAsync("xiaohongshu", Payloads.Shipped(orderId, now, true, ("SKU-1", 1)));
+        var ticket = await host.SettledAsync(ticketId);
+        await HubSnapshot.StableAsync(azurite, host.Hub);
+
+        Assert.Equal("completed", (string?)ticket["state"]);
+        // Each move was later than the armed timer (24 h reply deadline → 2-day ship-by → 30-day closing): the timer stays,
+        // instead of three, two of which the backend would still fire, each as an episode that does nothing.
+        Assert.Equal(1, await TimersCreatedAsync(host, ticketId));
+    }
+
+    [Fact]
+    public async Task KeptTimer_ADeadlineMovedLater_KeepsTheArmedTimer_WhichFiresEarly_AndIsReArmed_SoTheLaterDeadlineLapsesNeverBeforeItsTime()
+    {
+        await using var host = new TicketHost(azurite, TestPolicies(ShippedTimersOnly));
+        var now = host.Now;
+        var ticketId = (string)(await WebhookAsync(host, "fasttest", Payloads.Urge(Payloads.NewOrderId(), now, now.AddDays(-3)), "secret-fast"))["ticketId"]!;
+        var shipBy = now.AddSeconds(14); // after the 6 s reply deadline, whose timer is armed and stays
+        var (status, replied) = await host.ReplyAsync(ticketId, new { kind = "delay", shipBy = shipBy.ToString("O") });
+        Assert.True(status == 200, replied.ToJsonString());
+
+        var ticket = await host.WaitUntilAsync(ticketId, t => (string?)t["state"] == "completed", TimeSpan.FromSeconds(60));
+
+        var lapsed = History(ticket, "deadline_lapsed").Single(); // the ship-by deadline; the replied-to one never lapses
+        var lapsesAt = Instant(ticket["deadlines"]!["shipBy"]); // grace 0
+        Assert.True(Instant(lapsed["at"]) >= lapsesAt, $"lapsed {(lapsesAt - Instant(lapsed["at"])).TotalMilliseconds} ms early");
+        Assert.True(await TimersCreatedAsync(host, ticketId) >= 2, "the kept timer fired early and a timer was armed for the rest");
+    }
+
     [Fact]
     public async Task LongTimer_AnEightDayDeadline_IsChunkedBelowTheQueueLimit_AndTheTicketKeepsTakingCommands()
     {

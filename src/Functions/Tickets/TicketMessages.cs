@@ -56,8 +56,11 @@ public sealed record TicketInput
 
     public string? ListingETag { get; init; }
 
-    /// <summary>1: a transition's effects are tried inside its <c>RecordTicket</c> activity (<see cref="TicketSettings.EffectsInTransition"/>).</summary>
-    public const int CurrentRevision = 1;
+    /// <summary>
+    /// 1: a transition's effects are tried inside its <c>RecordTicket</c> activity (<see cref="TicketSettings.EffectsInTransition"/>).
+    /// 2: a durable timer that fires no later than the next due moment is kept when that moment moves later (no new timer).
+    /// </summary>
+    public const int CurrentRevision = 2;
 }
 
 /// <summary>How a ticket's orchestration runs its effects; fixed at start (and carried to later generations).</summary>

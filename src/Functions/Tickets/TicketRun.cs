@@ -10,8 +10,8 @@ namespace UrgeShipment.Functions.Tickets;
 /// offset it was told), does no I/O and calls no services; the domain decides, this waits, calls and records.
 /// <list type="bullet">
 /// <item>Commands are deduped by id; a refusal changes nothing and is reported to the waiting caller.</item>
-/// <item>One durable timer for the next due moment (lapse, reminder, closing), cancelled when superseded, re-armed when
-/// it fires before its due time: never early.</item>
+/// <item>One durable timer for the next due moment (lapse, reminder, closing): kept when that moment moves later (it
+/// fires early, and is re-armed for the rest), replaced when it moves earlier; never early.</item>
 /// <item>Effects run as activities with a retry policy, concurrently with everything else; one that exhausts its
 /// retries becomes a <see cref="WorkFailed"/> fact and flags the ticket.</item>
 /// <item>Every transition is written to the ticket table by <see cref="TicketActivities.RecordTicket"/>, then the
@@ -282,6 +282,8 @@ internal sealed class TicketRun
 
     private bool EffectsInTransition => _input.Revision >= 1 && _input.Settings.EffectsInTransition;
 
+    private bool KeepsEarlierTimers => _input.Revision >= 2;
+
     /// <summary>
     /// Writes what is not yet in the ticket table, handing the activity the pending effects it has not tried yet
     /// (<see cref="TicketSettings.EffectsInTransition"/>) and taking on the facts it recorded for those that succeeded; again
@@ -426,6 +428,14 @@ internal sealed class TicketRun
         {
             return;
         }
+        if (due is { } later && KeepsEarlierTimers && _alarm is { Cancellation: not null } armed && armed.FiresAt <= (later - _offset).UtcDateTime)
+        {
+            // The armed timer fires no later than the new moment: keep it. A superseded timer fires anyway (the backend
+            // cannot take it back), so a new one would only add a message and, later, an episode that does nothing; the
+            // kept one fires early for the new moment, and the loop re-arms for the rest. Never early either way.
+            _alarm = armed with { Due = later, Offset = _offset };
+            return;
+        }
         CancelAlarm();
         if (due is not { } at)
         {
@@ -434,11 +444,11 @@ internal sealed class TicketRun
         var fireAt = (at - _offset).UtcDateTime;
         if (fireAt <= _context.CurrentUtcDateTime)
         {
-            _alarm = new Alarm(at, _offset, Task.CompletedTask, null);
+            _alarm = new Alarm(at, _offset, fireAt, Task.CompletedTask, null);
             return;
         }
         var cancellation = new CancellationTokenSource();
-        _alarm = new Alarm(at, _offset, _context.CreateTimer(fireAt, cancellation.Token), cancellation);
+        _alarm = new Alarm(at, _offset, fireAt, _context.CreateTimer(fireAt, cancellation.Token), cancellation);
     }
 
     /// <summary>Cancels the armed timer: a superseded timer must not keep the instance waiting.</summary>
@@ -489,7 +499,8 @@ internal sealed class TicketRun
         _input.Generation,
         [.. _recent.TakeLast(5)]);
 
-    private sealed record Alarm(DateTimeOffset Due, TimeSpan Offset, Task Fired, CancellationTokenSource? Cancellation);
+    /// <summary>The armed timer: the business moment it is for (<see cref="Due"/>), the orchestration time it fires at.</summary>
+    private sealed record Alarm(DateTimeOffset Due, TimeSpan Offset, DateTime FiresAt, Task Fired, CancellationTokenSource? Cancellation);
 
     private sealed record WorkDone(WorkItem Item, string? Failure);
 }
