@@ -168,11 +168,11 @@ param durableExtendedSessionsEnabled bool = false
 
 @description('Activity functions one instance runs at once.')
 @minValue(1)
-param durableMaxConcurrentActivityFunctions int = 10
+param durableMaxConcurrentActivityFunctions int = 32
 
 @description('Orchestrator functions one instance runs at once.')
 @minValue(1)
-param durableMaxConcurrentOrchestratorFunctions int = 10
+param durableMaxConcurrentOrchestratorFunctions int = 32
 
 // ---------------------------------------------------------------------------------------------------------------------
 // App settings

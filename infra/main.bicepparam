@@ -60,5 +60,5 @@ param taskHubName = 'urgeship'
 param durablePartitionCount = 1
 param durableMaxQueuePollingInterval = '00:00:01'
 param durableExtendedSessionsEnabled = false
-param durableMaxConcurrentActivityFunctions = 10
-param durableMaxConcurrentOrchestratorFunctions = 10
+param durableMaxConcurrentActivityFunctions = 32
+param durableMaxConcurrentOrchestratorFunctions = 32

@@ -175,8 +175,8 @@ public sealed class DurableTaskSettingsTests
         Assert.Equal("urgeship", settings.TaskHubName);
         Assert.Equal(1, settings.PartitionCount);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.MaxQueuePollingInterval);
-        Assert.Equal(10, settings.MaxConcurrentTaskActivityWorkItems);
-        Assert.Equal(10, settings.MaxConcurrentTaskOrchestrationWorkItems);
+        Assert.Equal(32, settings.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(32, settings.MaxConcurrentTaskOrchestrationWorkItems);
         Assert.True(settings.UseTablePartitionManagement);
     }
 
