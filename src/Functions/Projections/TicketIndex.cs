@@ -84,9 +84,6 @@ public sealed class TicketIndex(TableServiceClient tables, StorageNames names)
             state.NeedsReview, state.PausedAt?.UtcTicks, violation?.CompensatedAt.UtcTicks, violation?.AppealUpheld);
     }
 
-    public async Task ProjectAsync(string instanceId, long version, TicketState state, CancellationToken cancellationToken) =>
-        await ProjectAsync(instanceId, version, state, null, cancellationToken);
-
     /// <summary>
     /// Writes the ticket's listing row and returns its ETag (null: not written, or unknown). Given the row's ETag as this
     /// caller last wrote it (<paramref name="knownETag"/>; <see cref="TicketRecord.NoRowYet"/>: never written), it
